@@ -1,0 +1,2 @@
+/** Plugins written the way a third party would. Not yet written: see issue "The conformance kit". */
+package dev.railyard.examples;
