@@ -1,7 +1,6 @@
 package dev.railyard.spi.scheduler;
 
 import dev.railyard.spi.Clock;
-import dev.railyard.spi.speculative.Drafters;
 import java.util.Objects;
 
 /**

@@ -21,5 +21,12 @@
  * samples the next token (so a decoding sequence always has exactly one token pending). A
  * preempted sequence loses its KV blocks and returns to the waiting queue to be recomputed
  * (prompt and generated tokens), keeping its random stream, so its output does not change.
+ *
+ * <h2>Speculative decoding</h2>
+ * A {@link dev.railyard.spi.scheduler.Drafter} proposes draft tokens for decoding sequences; a
+ * speculative scheduler opens one through {@link dev.railyard.spi.scheduler.SchedulerContext#drafters()}
+ * and puts its proposals into the plan ({@link dev.railyard.spi.scheduler.ScheduledWork#withDraft});
+ * the host verifies them exactly against the target model. Drafters are found with {@link
+ * java.util.ServiceLoader} under {@code META-INF/services/dev.railyard.spi.scheduler.DrafterProvider}.
  */
 package dev.railyard.spi.scheduler;

@@ -1,7 +1,5 @@
-package dev.railyard.spi.speculative;
+package dev.railyard.spi.scheduler;
 
-import dev.railyard.spi.scheduler.DraftProposal;
-import dev.railyard.spi.scheduler.SequenceView;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.railyard.spi.speculative;
+package dev.railyard.spi.scheduler;
 
 import dev.railyard.spi.Clock;
 import dev.railyard.spi.backend.Backend;

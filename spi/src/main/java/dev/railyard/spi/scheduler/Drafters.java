@@ -1,4 +1,4 @@
-package dev.railyard.spi.speculative;
+package dev.railyard.spi.scheduler;
 
 import java.util.Map;
 
