@@ -1,0 +1,50 @@
+package dev.railyard.host.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code railyard} command line. Run through the {@code ./railyard} launcher, which picks
+ * Java 25, builds what is missing and passes the JVM flags.
+ */
+@Command(name = "railyard",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Railyard serves large language models with pluggable schedulers and backends,",
+            "and proves each combination with a conformance kit.",
+            "",
+            "Run 'railyard COMMAND --help' for a command's options."
+        },
+        subcommands = {
+            PluginsCommand.class,
+            GenerateCommand.class,
+            ModelCommand.class,
+            TestCommand.class,
+            EngineBenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new UserErrorHandler());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.setExecutionExceptionHandler(new UserErrorHandler());
+        }
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

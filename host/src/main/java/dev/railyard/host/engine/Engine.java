@@ -1,0 +1,176 @@
+package dev.railyard.host.engine;
+
+import dev.railyard.spi.Clock;
+import dev.railyard.spi.scheduler.FinishReason;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The engine as the rest of the host uses it: one engine-loop thread runs an {@link EngineCore};
+ * {@link #submit} and {@link GenerationHandle#cancel()} may be called from any thread.
+ *
+ * <p>Requests are validated on the caller's thread, so a bad request fails at once with an
+ * {@link InvalidRequestException} and never reaches the loop.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
+    private final EngineCore core;
+    private final Clock clock;
+    private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Thread loop;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean accepting = true;
+    private volatile boolean running = true;
+    private volatile EngineStats stats;
+
+    public Engine(EngineCore core) {
+        this.core = core;
+        this.clock = core.clock();
+        this.stats = core.stats();
+        this.loop = Thread.ofPlatform().name("railyard-engine").daemon(true).unstarted(this::runLoop);
+    }
+
+    /** Starts the loop thread; returns this. */
+    public Engine start() {
+        loop.start();
+        return this;
+    }
+
+    public EngineCore core() {
+        return core;
+    }
+
+    /**
+     * Submits a request.
+     *
+     * @param listener receives tokens on the engine thread; may be null
+     * @throws InvalidRequestException when the request is malformed, the queue is full or the
+     *     engine is shutting down
+     */
+    public GenerationHandle submit(GenerationRequest request, TokenListener listener) {
+        if (!accepting) {
+            throw new InvalidRequestException(InvalidRequestException.Kind.SHUTTING_DOWN, "the engine is shutting down");
+        }
+        Admission a = core.validate(request, stats.waiting() + queued.get());
+        GenerationHandle handle = new GenerationHandle(core.newId(), this::cancel);
+        queued.incrementAndGet();
+        commands.add(() -> {
+            queued.decrementAndGet();
+            core.enqueue(handle, request, a, listener);
+        });
+        return handle;
+    }
+
+    public GenerationHandle submit(GenerationRequest request) {
+        return submit(request, null);
+    }
+
+    /** Cancels request {@code id}; its blocks are freed by the loop at once. */
+    public void cancel(long id) {
+        commands.add(() -> core.cancel(id));
+    }
+
+    /** The latest counters (updated every iteration); thread-safe. */
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** Runs {@code task} on the engine thread (between iterations). */
+    public CompletableFuture<Void> runOnLoop(Runnable task) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        commands.add(() -> {
+            try {
+                task.run();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Stops accepting requests, lets in-flight ones finish for up to {@code grace}, cancels the
+     * rest, and stops the loop.
+     */
+    public void shutdown(Duration grace) {
+        accepting = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && (queued.get() > 0 || stats.waiting() + stats.running() > 0) && loop.isAlive()) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        commands.add(() -> core.cancelAll(FinishReason.CANCELLED, "the engine shut down"));
+        commands.add(() -> running = false);
+        if (loop.isAlive()) {
+            stopped.join();
+        } else {
+            drainCommands();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+
+    private void runLoop() {
+        try {
+            while (running) {
+                drainCommands();
+                if (!running) {
+                    break;
+                }
+                IterationResult r = core.iterate();
+                stats = core.stats();
+                if (!r.steppedBackend()) {
+                    awaitCommand(r.wakeAtNanos());
+                }
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.SEVERE, "engine loop died", t);
+            core.cancelAll(FinishReason.ERROR, "engine loop died: " + t);
+        } finally {
+            stats = core.stats();
+            stopped.complete(null);
+        }
+    }
+
+    private void drainCommands() {
+        Runnable c;
+        while ((c = commands.poll()) != null) {
+            c.run();
+        }
+    }
+
+    private void awaitCommand(long wakeAtNanos) {
+        try {
+            Runnable c;
+            if (wakeAtNanos == Long.MAX_VALUE || clock.isVirtual()) {
+                c = commands.poll(100, TimeUnit.MILLISECONDS);
+            } else {
+                long wait = wakeAtNanos - clock.nanoTime();
+                c = wait > 0 ? commands.poll(wait, TimeUnit.NANOSECONDS) : commands.poll();
+            }
+            if (c != null) {
+                c.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
