@@ -36,6 +36,9 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        for (CliExtension ext : java.util.ServiceLoader.load(CliExtension.class)) {
+            cl.addSubcommand(ext.command());
+        }
         cl.setExecutionExceptionHandler(new UserErrorHandler());
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.setExecutionExceptionHandler(new UserErrorHandler());
