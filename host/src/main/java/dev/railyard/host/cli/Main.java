@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             "Run 'railyard COMMAND --help' for a command's options."
         },
         subcommands = {
+            DemoCommand.class,
             PluginsCommand.class,
             GenerateCommand.class,
             ModelCommand.class,
