@@ -30,7 +30,8 @@ import java.util.Set;
 public final class EngineOverheadBenchmark {
 
     /** The result of one run. */
-    public record Result(int sequences, int steps, double meanMicros, double p50Micros, double p99Micros, double wallMicrosPerStep) {
+    public record Result(int sequences, int steps, double meanMicros, double p50Micros, double p99Micros, double wallMicrosPerStep,
+                         double cpuMicrosPerStep) {
     }
 
     private EngineOverheadBenchmark() {
@@ -72,9 +73,12 @@ public final class EngineOverheadBenchmark {
         }
         int reportEvery = Math.max(1, (warmupSteps + steps) / 10);
         long wallStart = 0;
+        long cpuStart = 0;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < warmupSteps + steps; i++) {
             if (i == warmupSteps) {
                 wallStart = System.nanoTime();
+                cpuStart = threads.getCurrentThreadCpuTime();
             }
             core.iterate();
             if (progress != null && i % reportEvery == 0) {
@@ -82,12 +86,14 @@ public final class EngineOverheadBenchmark {
             }
         }
         long wall = System.nanoTime() - wallStart;
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStart;
         core.cancelAll(dev.railyard.spi.scheduler.FinishReason.CANCELLED, "benchmark over");
         long[] sorted = Arrays.copyOf(hostNanos, recorded[0]);
         Arrays.sort(sorted);
         double mean = Arrays.stream(sorted).average().orElse(Double.NaN) / 1e3;
         return new Result(sequences, sorted.length, mean, sorted[sorted.length / 2] / 1e3,
-                sorted[(int) Math.min(sorted.length - 1, Math.round(sorted.length * 0.99))] / 1e3, wall / 1e3 / steps);
+                sorted[(int) Math.min(sorted.length - 1, Math.round(sorted.length * 0.99))] / 1e3, wall / 1e3 / steps,
+                cpu / 1e3 / steps);
     }
 
     private static final Drafters NO_DRAFTERS = new Drafters() {

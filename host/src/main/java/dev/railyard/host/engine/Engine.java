@@ -61,7 +61,7 @@ public final class Engine implements AutoCloseable {
             throw new InvalidRequestException(InvalidRequestException.Kind.SHUTTING_DOWN, "the engine is shutting down");
         }
         Admission a = core.validate(request, stats.waiting() + queued.get());
-        GenerationHandle handle = new GenerationHandle(core.newId(), this::cancel);
+        GenerationHandle handle = new GenerationHandle(core.newId(), this::cancel, listener == null);
         queued.incrementAndGet();
         commands.add(() -> {
             queued.decrementAndGet();

@@ -24,9 +24,7 @@ import dev.railyard.spi.scheduler.StepPlan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +57,7 @@ public final class EngineCore {
     private final AtomicLong nextId;
     private final int maxWaiting;
 
-    private final Map<Long, Sequence> active = new HashMap<>();
+    private final SequenceTable active = new SequenceTable();
     private final List<Sequence> waiting = new ArrayList<>();
     private final List<Sequence> running = new ArrayList<>();
     private final List<SequenceView> waitingView = Collections.unmodifiableList(waiting);
@@ -73,6 +71,7 @@ public final class EngineCore {
     private long drafted;
     private long accepted;
     private long invalidPlans;
+    private int sequencesWithTimeouts;
     private final EnumMap<FinishReason, Long> finishedByReason = new EnumMap<>(FinishReason.class);
 
     /**
@@ -135,7 +134,7 @@ public final class EngineCore {
      */
     public GenerationHandle submit(GenerationRequest request, TokenListener listener) {
         Admission a = validate(request, waiting.size());
-        GenerationHandle handle = new GenerationHandle(newId(), this::cancel);
+        GenerationHandle handle = new GenerationHandle(newId(), this::cancel, listener == null);
         enqueue(handle, request, a, listener);
         return handle;
     }
@@ -157,6 +156,9 @@ public final class EngineCore {
                 listener == null ? TokenListener.NONE : listener, handle, codec);
         active.put(id, s);
         waiting.add(s);
+        if (request.timeoutNanos().isPresent()) {
+            sequencesWithTimeouts++;
+        }
         for (EngineObserver o : observers) {
             o.onSubmitted(id);
         }
@@ -177,7 +179,7 @@ public final class EngineCore {
 
     /** Cancels every active request (shutdown). */
     public void cancelAll(FinishReason reason, String message) {
-        for (Sequence s : new ArrayList<>(active.values())) {
+        for (Sequence s : active.values()) {
             finish(s, reason, message);
         }
     }
@@ -280,7 +282,7 @@ public final class EngineCore {
             for (int j = 0; j < count; j++) {
                 positions[offset + j] = s.computed + j;
             }
-            slices.add(new SequenceSlice(s.id, offset, count, s.computed, s.blockTable.toArray()));
+            slices.add(new SequenceSlice(s.id, offset, count, s.computed, s.blockTable.backingArray()));
             offset += count;
         }
         long hostBefore = System.nanoTime() - wallStart;
@@ -448,7 +450,7 @@ public final class EngineCore {
     }
 
     private void expireTimeouts(long now) {
-        if (active.isEmpty()) {
+        if (sequencesWithTimeouts == 0) {
             return;
         }
         List<Sequence> expired = null;
@@ -468,7 +470,7 @@ public final class EngineCore {
     }
 
     private void failAll(String message) {
-        for (Sequence s : new ArrayList<>(active.values())) {
+        for (Sequence s : active.values()) {
             finish(s, FinishReason.ERROR, message);
         }
     }
@@ -478,6 +480,9 @@ public final class EngineCore {
             return;
         }
         s.finished = true;
+        if (s.request.timeoutNanos().isPresent()) {
+            sequencesWithTimeouts--;
+        }
         releaseBlocks(s);
         active.remove(s.id);
         if (s.state == SequenceState.RUNNING) {

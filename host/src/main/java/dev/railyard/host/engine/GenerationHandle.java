@@ -25,10 +25,16 @@ public final class GenerationHandle {
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private final BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
     private final LongConsumer canceller;
+    private final boolean recordEvents;
 
-    GenerationHandle(long id, LongConsumer canceller) {
+    /**
+     * @param recordEvents fill {@link #events()}; the engine turns it off for requests submitted
+     *     with a listener, which receive their stream through the listener instead
+     */
+    GenerationHandle(long id, LongConsumer canceller, boolean recordEvents) {
         this.id = id;
         this.canceller = canceller;
+        this.recordEvents = recordEvents;
     }
 
     public long id() {
@@ -42,7 +48,8 @@ public final class GenerationHandle {
 
     /**
      * The output stream: one event per token in order, then one end event. Take from it with
-     * {@code take()}; a consumer that does not read it costs only memory.
+     * {@code take()}. Filled only for requests submitted without a {@link TokenListener} (those
+     * with one get their stream there); the end event is always added.
      */
     public BlockingQueue<StreamEvent> events() {
         return events;
@@ -54,12 +61,16 @@ public final class GenerationHandle {
     }
 
     void emitToken(int token, String textDelta) {
-        events.add(new StreamEvent(token, textDelta, null));
+        if (recordEvents) {
+            events.add(new StreamEvent(token, textDelta, null));
+        }
     }
 
     /** Text held back until the end (a possible stop-string prefix, an incomplete character). */
     void emitTextTail(String text) {
-        events.add(new StreamEvent(-1, text, null));
+        if (recordEvents) {
+            events.add(new StreamEvent(-1, text, null));
+        }
     }
 
     void complete(GenerationResult r) {

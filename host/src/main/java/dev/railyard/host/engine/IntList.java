@@ -60,6 +60,14 @@ public final class IntList {
         size = 0;
     }
 
+    /**
+     * The backing array itself (its first {@link #size()} elements are the list); valid until the
+     * list next grows. For handing to a backend for one step without a copy.
+     */
+    public int[] backingArray() {
+        return items;
+    }
+
     public int[] toArray() {
         return Arrays.copyOf(items, size);
     }

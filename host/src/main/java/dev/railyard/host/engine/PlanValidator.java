@@ -7,7 +7,6 @@ import dev.railyard.spi.scheduler.Rejection;
 import dev.railyard.spi.scheduler.ScheduledWork;
 import dev.railyard.spi.scheduler.SequenceState;
 import dev.railyard.spi.scheduler.StepPlan;
-import java.util.Map;
 
 /**
  * Checks a {@link StepPlan} against every {@link PlanRule} before the engine applies any of it.
@@ -30,7 +29,7 @@ final class PlanValidator {
     /**
      * @throws InvalidPlanException naming the scheduler and the first rule the plan breaks
      */
-    void validate(StepPlan plan, Map<Long, Sequence> active, BlockManager blocks) {
+    void validate(StepPlan plan, SequenceTable active, BlockManager blocks) {
         int planStamp = ++stamp;
         int freedByPreemption = 0;
         for (Rejection r : plan.rejected()) {
@@ -106,7 +105,7 @@ final class PlanValidator {
         }
     }
 
-    private Sequence known(Map<Long, Sequence> active, long id, String role, int planStamp) {
+    private Sequence known(SequenceTable active, long id, String role, int planStamp) {
         Sequence s = active.get(id);
         if (s == null || s.finished) {
             throw broken(PlanRule.P1_KNOWN_SEQUENCE, role + " sequence " + id + " is not waiting or running"

@@ -40,8 +40,13 @@ class EngineCoreTest {
                 seen.add(token);
             }
         });
+        GenerationHandle withoutListener = core.submit(greedy(12, prompt(5, 2)), null);
         GenerationResult r = runAll(core, List.of(h)).getFirst();
         assertThat(seen).containsExactly(box(r.tokens()));
+        assertThat(h.events()).as("with a listener the stream goes there").hasSize(1);
+        h = withoutListener;
+        r = h.result().join();
+        assertThat(r.tokens()).containsExactly(runAll(core, List.of(h)).getFirst().tokens());
         List<Integer> fromEvents = new ArrayList<>();
         GenerationHandle.StreamEvent e;
         while (!(e = h.events().poll()).isEnd()) {
