@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.railyard.schedulers.continuous.ContinuousConfig;
+import dev.railyard.schedulers.dynamic.DynamicConfig;
 import dev.railyard.spi.config.PluginConfig;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +44,30 @@ class ConfigBindingTest {
         assertThat(d.maxBatchedTokens).isEqualTo(2048);
         assertThat(d.maxNumSeqs).isEqualTo(256);
         assertThat(d.policy).isEqualTo("fcfs");
+    }
+
+    @Test
+    void dynamic() throws Exception {
+        DynamicConfig c = bind("""
+                max-batch-size: 16
+                preferred-batch-sizes: [4, 8]
+                max-queue-delay-ms: 0
+                priority-levels: 3
+                default-priority-level: 2
+                max-queue-size: 32
+                default-timeout-ms: 1500
+                timeout-action: delay
+                """, DynamicConfig.class);
+        assertThat(c.maxBatchSize).isEqualTo(16);
+        assertThat(c.preferredBatchSizes).containsExactly(4, 8);
+        assertThat(c.maxQueueDelayMs).isZero();
+        assertThat(c.priorityLevels).isEqualTo(3);
+        assertThat(c.defaultPriorityLevel).isEqualTo(2);
+        assertThat(c.maxQueueSize).isEqualTo(32);
+        assertThat(c.defaultTimeoutMs).isEqualTo(1500);
+        assertThat(c.timeoutAction).isEqualTo("delay");
+        DynamicConfig d = bind("{}", DynamicConfig.class);
+        assertThat(d.maxBatchSize).isEqualTo(8);
+        assertThat(d.preferredBatchSizes).isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package dev.railyard.schedulers.continuous;
 
 import dev.railyard.schedulers.support.Capacity;
 import dev.railyard.schedulers.support.SequenceOrder;
+import dev.railyard.schedulers.support.StepPacker;
 import dev.railyard.spi.scheduler.EngineLimits;
 import dev.railyard.spi.scheduler.KvCacheView;
 import dev.railyard.spi.scheduler.Scheduler;
@@ -70,141 +71,26 @@ public final class ContinuousScheduler implements Scheduler {
         }
         EngineLimits limits = view.limits();
         KvCacheView kv = view.kvCache();
-        int blockSize = kv.blockSize();
         int budget = Math.min(maxBatchedTokens, limits.maxTokensPerStep());
         int seqBudget = Math.min(Math.min(maxNumSeqs, limits.maxSequencesPerStep()), budget);
-        boolean chunk = chunkedPrefill && limits.chunkedPrefill();
-        int free = kv.freeBlocks();
+        StepPacker packer = new StepPacker(limits, kv, budget, seqBudget, chunkedPrefill, longPrefillThreshold);
         StepPlan.Builder plan = StepPlan.builder();
-        boolean preempted = false;
 
         // 1. running sequences, in policy order; preemption victims come from the end
-        SequenceView[] run = SequenceOrder.sorted(running, order);
-        int decodesLeft = 0;
-        for (SequenceView s : run) {
-            if (s.pendingTokens() == 1) {
-                decodesLeft++;
-            }
-        }
-        int lo = 0;
-        int hi = run.length;
-        while (lo < hi) {
-            SequenceView s = run[lo];
-            int pending = s.pendingTokens();
-            boolean decode = pending == 1;
-            if (decode) {
-                decodesLeft--;
-            }
-            if (plan.scheduledCount() >= seqBudget || budget <= 0) {
-                break;
-            }
-            int want;
-            if (pending < 1) {
-                lo++;
-                continue;
-            } else if (decode) {
-                want = 1;
-            } else {
-                want = prefillTokens(pending, budget - decodesLeft, plan.scheduledCount() == 0, chunk, limits);
-            }
-            want = Math.min(want, limits.maxContextLength() - s.computedLength());
-            if (want < 1) {
-                lo++;
-                continue;
-            }
-            boolean canShrink = !decode && (chunk || limits.chunkedPrefill() && pending > limits.maxTokensPerStep());
-            int n = want;
-            int need = kv.blocksNeeded(s, n);
-            boolean outgrown = Capacity.blocksFor(s.computedLength() + 1, blockSize) > kv.totalBlocks();
-            while (need > free && !outgrown) {
-                int fit = Capacity.tokensThatFit(s, free, blockSize);
-                if (canShrink && fit >= 1) {
-                    n = Math.min(want, fit);
-                    need = kv.blocksNeeded(s, n);
-                    break;
-                }
-                if (hi - 1 <= lo) {
-                    break;
-                }
-                SequenceView victim = run[--hi];
-                if (victim.pendingTokens() == 1) {
-                    decodesLeft--;
-                }
-                plan.preempt(victim.id());
-                free += victim.allocatedBlocks();
-                preempted = true;
-                need = kv.blocksNeeded(s, n);
-            }
-            if (need > free) {
-                // nothing left to take blocks from (or it outgrew the whole pool): recompute it later
-                plan.preempt(s.id());
-                free += s.allocatedBlocks();
-                preempted = true;
-                lo++;
-                continue;
-            }
-            plan.schedule(s.id(), n);
-            free -= need;
-            budget -= n;
-            lo++;
-        }
+        packer.packRunning(plan, SequenceOrder.sorted(running, order));
 
         // 2. waiting sequences, strictly in policy order; none in a step that had to preempt
-        SequenceView[] queue = SequenceOrder.sorted(waiting, order);
-        boolean admitting = !preempted;
-        for (SequenceView w : queue) {
+        boolean admitting = true;
+        for (SequenceView w : SequenceOrder.sorted(waiting, order)) {
             String never = Capacity.neverFits(w, kv, limits);
             if (never != null) {
                 if (w.state() == SequenceState.WAITING) {
                     plan.reject(w.id(), "request can never be scheduled: its " + never);
                 }
-                continue;
+                continue; // a preempted one cannot be rejected (P8): skip it, don't let it block the queue
             }
-            if (!admitting) {
-                continue;
-            }
-            if (plan.scheduledCount() >= seqBudget || budget <= 0) {
-                admitting = false;
-                continue;
-            }
-            int n = prefillTokens(w.pendingTokens(), budget, plan.scheduledCount() == 0, chunk, limits);
-            n = Math.min(n, limits.maxContextLength() - w.computedLength());
-            int need = n < 1 ? Integer.MAX_VALUE : kv.blocksNeeded(w, n);
-            if (need > free) {
-                admitting = false; // head-of-line: later sequences never overtake it
-                continue;
-            }
-            plan.schedule(w.id(), n);
-            free -= need;
-            budget -= n;
+            admitting = admitting && packer.admit(plan, w);
         }
         return plan.build();
-    }
-
-    /**
-     * Prompt tokens a sequence with {@code pending} tokens to compute gets, with {@code budget}
-     * tokens left in the step; 0 when it cannot be scheduled now.
-     */
-    private int prefillTokens(int pending, int budget, boolean firstInStep, boolean chunk, EngineLimits limits) {
-        if (budget < 1) {
-            return 0;
-        }
-        if (chunk) {
-            return capChunk(Math.min(pending, budget));
-        }
-        if (pending <= budget) {
-            return pending;
-        }
-        if (firstInStep && pending <= limits.maxTokensPerStep()) {
-            return pending; // whole prefill larger than max-batched-tokens: runs alone
-        }
-        if (limits.chunkedPrefill() && pending > limits.maxTokensPerStep()) {
-            return capChunk(Math.min(pending, budget)); // can only ever run in chunks
-        }
-        return 0;
-    }
-
-    private int capChunk(int n) {
-        return longPrefillThreshold > 0 ? Math.min(n, longPrefillThreshold) : n;
     }
 }

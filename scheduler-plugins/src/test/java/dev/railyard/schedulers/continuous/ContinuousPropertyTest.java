@@ -27,8 +27,15 @@ class ContinuousPropertyTest {
 
     private static final int SCENARIOS = 2500;
 
+    private static long preemptions;
+    private static long rejections;
+    private static long requests;
+
     @Test
     void randomScenarios() {
+        preemptions = 0;
+        rejections = 0;
+        requests = 0;
         for (int seed = 0; seed < SCENARIOS; seed++) {
             try {
                 scenario(seed);
@@ -36,6 +43,10 @@ class ContinuousPropertyTest {
                 throw new AssertionError("scenario seed " + seed + " failed: " + e.getMessage(), e);
             }
         }
+        // the scenarios do exercise preemption and rejection
+        assertThat(preemptions).isGreaterThan(SCENARIOS / 10);
+        assertThat(rejections).isGreaterThan(SCENARIOS / 10);
+        System.out.printf("%d scenarios, %d requests, %d preemptions, %d rejections%n", SCENARIOS, requests, preemptions, rejections);
     }
 
     /** Mirrors the scheduler's ordering key, to check preemption and admission order. */
@@ -152,6 +163,9 @@ class ContinuousPropertyTest {
         e.runToCompletion(50L * n + 4L * totalWork + 1000);
 
         List<FakeSequence> seqs = e.sequences();
+        requests += seqs.size();
+        preemptions += seqs.stream().mapToLong(FakeSequence::preemptions).sum();
+        rejections += seqs.stream().filter(x -> x.finishReason() == FinishReason.REJECTED).count();
         for (int i = 0; i < seqs.size(); i++) {
             FakeSequence s = seqs.get(i);
             if (hopeless.contains(i)) {
