@@ -1,0 +1,320 @@
+package dev.railyard.backend.cpu;
+
+import static dev.railyard.backend.cpu.VectorMath.F;
+import static dev.railyard.backend.cpu.VectorMath.L;
+
+import dev.railyard.spi.backend.Backend;
+import dev.railyard.spi.backend.BackendCapability;
+import dev.railyard.spi.backend.BackendContext;
+import dev.railyard.spi.backend.BackendInfo;
+import dev.railyard.spi.backend.Logits;
+import dev.railyard.spi.backend.SequenceSlice;
+import dev.railyard.spi.backend.StepBatch;
+import dev.railyard.spi.model.LoadedModel;
+import dev.railyard.spi.model.ModelConfig;
+import dev.railyard.spi.model.ModelFormatException;
+import java.lang.foreign.Arena;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * A Llama-family decoder running on the CPU. One {@link #execute} pushes the whole flat batch
+ * through each layer: RMSNorm, the q/k/v projections (all tokens against each weight row
+ * together), RoPE, K/V written into the paged pool, causal attention per token over its own
+ * blocks, the output projection, RMSNorm, the SwiGLU MLP; then the final norm and the output head
+ * only for the rows whose logits were asked for.
+ *
+ * <p>Batch-invariant: each token row's arithmetic is fixed by its own values and position (see
+ * {@link GemmKernels}, {@link PagedAttention}, {@link RmsNorm}), never by the batch around it,
+ * the chunking of its prompt, the block size, the block placement or the thread count.
+ */
+public final class CpuReferenceBackend implements Backend {
+
+    /** Model types this backend runs. */
+    static final Set<String> SUPPORTED_MODEL_TYPES = Set.of("llama", "qwen2");
+
+    private final ModelConfig config;
+    private final TransformerWeights weights;
+    private final BackendInfo info;
+    private final ComputePool pool;
+    private final Arena scratchArena;
+    private final WorkerScratch[] scratch;
+    private final PagedKvCache cache;
+    private final PagedAttention attention;
+    private final Rope rope;
+    private final StepValidator validator;
+    private final StepBuffers buf;
+    private final float eps;
+    private final AtomicInteger nextItem = new AtomicInteger();
+    private float[] logits = new float[0];
+    private float[] logitRows = new float[0];
+    private boolean closed;
+
+    private CpuReferenceBackend(ModelConfig c, TransformerWeights w, BackendInfo info, int threads, int maxContext,
+                                int numBlocks, int blockSize) {
+        this.config = c;
+        this.weights = w;
+        this.info = info;
+        this.eps = (float) c.rmsNormEps();
+        this.rope = new Rope(c.headDim(), c.ropeTheta(), c.ropeScaling());
+        this.cache = new PagedKvCache(c.numLayers(), numBlocks, blockSize, c.numKeyValueHeads(), c.headDim());
+        this.attention = new PagedAttention(cache, c.headDim(), c.queriesPerKeyValueHead());
+        this.validator = new StepValidator(c.vocabSize(), numBlocks, blockSize, info.maxTokensPerStep(),
+                info.maxSequencesPerStep(), maxContext);
+        this.buf = new StepBuffers(c.hiddenSize(), c.queryDim(), c.keyValueDim(), c.intermediateSize(), rope.half());
+        this.scratchArena = Arena.ofShared();
+        int maxK = Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), c.queryDim());
+        this.scratch = new WorkerScratch[threads];
+        for (int i = 0; i < threads; i++) {
+            scratch[i] = new WorkerScratch(scratchArena, maxK, c.queriesPerKeyValueHead(), maxContext);
+        }
+        this.pool = new ComputePool(threads, "cpu-reference");
+    }
+
+    static CpuReferenceBackend open(LoadedModel model, CpuBackendConfig cfg, BackendContext ctx) {
+        ModelConfig c = model.config();
+        if (!SUPPORTED_MODEL_TYPES.contains(c.modelType().toLowerCase(Locale.ROOT))) {
+            throw new ModelFormatException("model_type '" + c.modelType() + "' (" + c.architecture()
+                    + ") is not supported by the cpu-reference backend; supported: " + SUPPORTED_MODEL_TYPES);
+        }
+        if (c.headDim() % 2 != 0) {
+            throw new ModelFormatException("head_dim must be even for RoPE, was " + c.headDim());
+        }
+        ctx.progress().accept("cpu-reference: binding " + model.weights().names().size() + " tensors of "
+                + model.name() + " (" + c.storedDType() + ", read in place)");
+        TransformerWeights w = TransformerWeights.bind(c, model.weights());
+        int blockSize = ctx.blockSize();
+        long bytesPerBlock = PagedKvCache.bytesFor(c.numLayers(), 1, blockSize, c.numKeyValueHeads(), c.headDim());
+        int numBlocks;
+        if (ctx.numBlocks() > 0) {
+            numBlocks = ctx.numBlocks();
+        } else {
+            long budget = cfg.kvMemoryMb * 1024L * 1024L;
+            long fromBudget = Math.max(1, budget / bytesPerBlock);
+            long perSequence = (c.maxPositionEmbeddings() + (long) blockSize - 1) / blockSize;
+            long cap = perSequence * cfg.maxSequencesPerStep;
+            numBlocks = (int) Math.min(Integer.MAX_VALUE, Math.min(fromBudget, cap));
+        }
+        int maxTokens = ctx.maxTokensPerStep() > 0 ? ctx.maxTokensPerStep() : cfg.maxTokensPerStep;
+        int maxSeqs = Math.min(cfg.maxSequencesPerStep, maxTokens);
+        int maxContext = (int) Math.min(c.maxPositionEmbeddings(), (long) numBlocks * blockSize);
+        int threads = cfg.threads;
+        String device = "cpu (" + threads + " thread" + (threads == 1 ? "" : "s") + ", " + vectorIsa() + ")";
+        BackendInfo info = new BackendInfo(CpuReferenceBackendProvider.NAME, device, "float32", blockSize, numBlocks,
+                maxTokens, maxSeqs, c.vocabSize(), maxContext,
+                EnumSet.of(BackendCapability.BATCH_INVARIANT, BackendCapability.CHUNKED_PREFILL,
+                        BackendCapability.MULTI_POSITION_LOGITS), 0.0);
+        ctx.progress().accept(String.format(Locale.ROOT, "cpu-reference: KV pool of %d blocks x %d positions (%.1f MiB), %s",
+                numBlocks, blockSize, numBlocks * (double) bytesPerBlock / (1 << 20), device));
+        return new CpuReferenceBackend(c, w, info, threads, maxContext, numBlocks, blockSize);
+    }
+
+    private static String vectorIsa() {
+        return switch (L) {
+            case 16 -> "AVX-512";
+            case 8 -> "AVX2";
+            default -> L * 32 + "-bit vectors";
+        };
+    }
+
+    @Override
+    public BackendInfo info() {
+        return info;
+    }
+
+    /** Bytes of weights one decode step reads (every matrix once, one embedding row). */
+    public long weightBytesPerToken() {
+        return weights.bytesPerToken();
+    }
+
+    /** Bytes of the KV pool. */
+    public long kvPoolBytes() {
+        return cache.segment().byteSize();
+    }
+
+    @Override
+    public Logits execute(StepBatch batch) {
+        if (closed) {
+            throw new IllegalStateException("backend is closed");
+        }
+        validator.validate(batch);
+        int tokens = batch.numTokens();
+        buf.ensure(tokens);
+        List<SequenceSlice> slices = batch.slices();
+        for (int s = 0; s < slices.size(); s++) {
+            SequenceSlice sl = slices.get(s);
+            for (int i = 0; i < sl.length(); i++) {
+                buf.sliceOf[sl.offset() + i] = s;
+            }
+        }
+        int hidden = config.hiddenSize();
+        for (int t = 0; t < tokens; t++) {
+            copyEmbedding(batch.tokens()[t], buf.x, t * hidden);
+        }
+        rope.table(batch.positions(), tokens, buf.cos, buf.sin);
+        for (int l = 0; l < config.numLayers(); l++) {
+            layer(l, batch, tokens);
+        }
+        return head(batch);
+    }
+
+    private void copyEmbedding(int token, float[] dst, int off) {
+        Linear e = weights.embedding();
+        long row = e.rowOffset(token);
+        int n = e.cols();
+        switch (e.dtype()) {
+            case F32 -> java.lang.foreign.MemorySegment.copy(e.data(),
+                    java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(VectorMath.LE), row, dst, off, n);
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    short h = e.data().get(SHORT, row + 2L * i);
+                    dst[off + i] = Float.intBitsToFloat((h & 0xFFFF) << 16);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    dst[off + i] = Float.float16ToFloat(e.data().get(SHORT, row + 2L * i));
+                }
+            }
+        }
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfShort SHORT =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(VectorMath.LE);
+
+    private void layer(int l, StepBatch batch, int tokens) {
+        TransformerWeights.Layer lw = weights.layers().get(l);
+        int hidden = config.hiddenSize();
+        int qDim = config.queryDim();
+        int kvDim = config.keyValueDim();
+        int inter = config.intermediateSize();
+        float[] x = buf.x;
+        float[] xn = buf.xn;
+        // 1. input norm
+        pool.run((w, ws) -> {
+            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
+                RmsNorm.apply(x, t * hidden, lw.inputNorm(), eps, xn, t * hidden, hidden);
+            }
+        });
+        // 2. q, k, v projections
+        pool.run((w, ws) -> {
+            WorkerScratch s = scratch[w];
+            MatMul.run(lw.q(), xn, hidden, tokens, buf.q, qDim, split(qDim, w, ws, true), split(qDim, w, ws, false), false, s);
+            MatMul.run(lw.k(), xn, hidden, tokens, buf.k, kvDim, split(kvDim, w, ws, true), split(kvDim, w, ws, false), false, s);
+            MatMul.run(lw.v(), xn, hidden, tokens, buf.v, kvDim, split(kvDim, w, ws, true), split(kvDim, w, ws, false), false, s);
+        });
+        // 3. RoPE, then K/V into the pool
+        List<SequenceSlice> slices = batch.slices();
+        int[] positions = batch.positions();
+        int bs = cache.blockSize();
+        pool.run((w, ws) -> {
+            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
+                rope.rotate(buf.q, t * qDim, config.numAttentionHeads(), buf.cos, buf.sin, t);
+                rope.rotate(buf.k, t * kvDim, config.numKeyValueHeads(), buf.cos, buf.sin, t);
+                int p = positions[t];
+                int[] table = slices.get(buf.sliceOf[t]).blockTable();
+                cache.write(l, table[p / bs], p % bs, buf.k, t * kvDim, buf.v, t * kvDim);
+            }
+        });
+        // 4. attention, one (token, kv head) item at a time
+        int kvHeads = config.numKeyValueHeads();
+        int items = tokens * kvHeads;
+        nextItem.set(0);
+        pool.run((w, ws) -> {
+            WorkerScratch s = scratch[w];
+            int item;
+            while ((item = nextItem.getAndIncrement()) < items) {
+                int t = item / kvHeads;
+                int g = item % kvHeads;
+                int[] table = slices.get(buf.sliceOf[t]).blockTable();
+                attention.attend(l, table, positions[t], g, buf.q, t * qDim, buf.attn, t * qDim, s);
+            }
+        });
+        // 5. output projection, added to the residual stream
+        pool.run((w, ws) -> MatMul.run(lw.o(), buf.attn, qDim, tokens, x, hidden,
+                split(hidden, w, ws, true), split(hidden, w, ws, false), true, scratch[w]));
+        // 6. post-attention norm
+        pool.run((w, ws) -> {
+            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
+                RmsNorm.apply(x, t * hidden, lw.postNorm(), eps, xn, t * hidden, hidden);
+            }
+        });
+        // 7. gate and up, then silu(gate) * up on this worker's columns
+        pool.run((w, ws) -> {
+            WorkerScratch s = scratch[w];
+            int from = split(inter, w, ws, true);
+            int to = split(inter, w, ws, false);
+            MatMul.run(lw.gate(), xn, hidden, tokens, buf.gate, inter, from, to, false, s);
+            MatMul.run(lw.up(), xn, hidden, tokens, buf.up, inter, from, to, false, s);
+            for (int t = 0; t < tokens; t++) {
+                swiglu(buf.gate, buf.up, t * inter + from, to - from);
+            }
+        });
+        // 8. down projection, added to the residual stream
+        pool.run((w, ws) -> MatMul.run(lw.down(), buf.gate, inter, tokens, x, hidden,
+                split(hidden, w, ws, true), split(hidden, w, ws, false), true, scratch[w]));
+    }
+
+    private static int split(int n, int w, int ws, boolean from) {
+        return from ? ComputePool.splitFrom(n, w, ws, MatMul.PANEL) : ComputePool.splitTo(n, w, ws, MatMul.PANEL);
+    }
+
+    /** {@code g[i] = silu(g[i]) * u[i]} for {@code n} elements from {@code off}. */
+    static void swiglu(float[] g, float[] u, int off, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector gv = FloatVector.fromArray(F, g, off + i);
+            FloatVector sig = VectorMath.exp(gv.neg()).add(1f);
+            gv.div(sig).mul(FloatVector.fromArray(F, u, off + i)).intoArray(g, off + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector gv = FloatVector.fromArray(F, g, off + i, m);
+            FloatVector sig = VectorMath.exp(gv.neg()).add(1f);
+            gv.div(sig).mul(FloatVector.fromArray(F, u, off + i, m)).intoArray(g, off + i, m);
+        }
+    }
+
+    private Logits head(StepBatch batch) {
+        int[] idx = batch.logitIndices();
+        int rows = idx.length;
+        int vocab = config.vocabSize();
+        int hidden = config.hiddenSize();
+        if (logits.length < rows * vocab) {
+            logits = new float[rows * vocab];
+        }
+        if (rows == 0) {
+            return new Logits(logits, 0, vocab);
+        }
+        if (logitRows.length < rows * hidden) {
+            logitRows = new float[rows * hidden];
+        }
+        float[] x = buf.x;
+        float[] xr = logitRows;
+        float[] out = logits;
+        pool.run((w, ws) -> {
+            for (int r = ComputePool.splitFrom(rows, w, ws, 1); r < ComputePool.splitTo(rows, w, ws, 1); r++) {
+                RmsNorm.apply(x, idx[r] * hidden, weights.finalNorm(), eps, xr, r * hidden, hidden);
+            }
+        });
+        pool.run((w, ws) -> MatMul.run(weights.lmHead(), xr, hidden, rows, out, vocab,
+                split(vocab, w, ws, true), split(vocab, w, ws, false), false, scratch[w]));
+        return new Logits(out, rows, vocab);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.close();
+        cache.close();
+        scratchArena.close();
+    }
+}

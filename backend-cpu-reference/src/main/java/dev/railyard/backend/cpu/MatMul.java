@@ -1,0 +1,221 @@
+package dev.railyard.backend.cpu;
+
+import static dev.railyard.backend.cpu.VectorMath.F;
+import static dev.railyard.backend.cpu.VectorMath.L;
+import static dev.railyard.backend.cpu.VectorMath.LE;
+import static dev.railyard.backend.cpu.VectorMath.SUMS;
+
+import dev.railyard.spi.model.DType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * {@code y = x · Wᵀ (+ bias)}, or {@code y += x · Wᵀ (+ bias)}, for a range of W's rows: the part
+ * of a matrix product one worker computes. All tokens of the step go through each weight row
+ * together, so a step reads each weight once whatever its size.
+ *
+ * <p>Shapes: few tokens (decode) use kernels that widen bf16/f16 weights on the fly, sixteen
+ * rows at a time; more tokens widen a panel of sixteen rows to float32 once and run a 4×4
+ * register-blocked kernel over it for every four tokens. All paths give identical bits for a
+ * given (token, row) pair (see {@link GemmKernels}).
+ */
+final class MatMul {
+
+    /** Weight rows per panel (and the alignment of thread splits). */
+    static final int PANEL = 16;
+    /** From this many tokens on, weights are widened into a panel and the 4×4 kernel is used. */
+    static final int BATCH_MIN_TOKENS = 4;
+
+    private MatMul() {
+    }
+
+    /**
+     * Computes rows {@code [nFrom, nTo)} of W against {@code tokens} rows of x.
+     *
+     * @param w the weight
+     * @param x activations, token t at {@code x[t * ldx ..]}, {@code w.cols()} wide
+     * @param y output, token t, row n at {@code y[t * ldy + n]}
+     * @param accumulate add into y (a residual connection) instead of overwriting it
+     */
+    static void run(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                    boolean accumulate, WorkerScratch s) {
+        if (nFrom >= nTo || tokens == 0) {
+            return;
+        }
+        int k = w.cols();
+        if (!VectorMath.WIDE16 || k % L != 0) {
+            generic(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate);
+            return;
+        }
+        if (tokens < BATCH_MIN_TOKENS) {
+            direct(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, s.acc);
+        } else {
+            panels(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, s);
+        }
+    }
+
+    private static void direct(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                               boolean accumulate, float[] acc) {
+        MemorySegment seg = w.data();
+        long ws = w.rowBytes();
+        int k = w.cols();
+        DType dt = w.dtype();
+        int n = nFrom;
+        for (; n + 16 <= nTo; n += 16) {
+            long off = w.rowOffset(n);
+            for (int t = 0; t < tokens; t++) {
+                switch (dt) {
+                    case F32 -> GemmKernels.dot1x16F32(seg, off, ws, x, t * ldx, ldx, k, acc);
+                    case BF16 -> GemmKernels.dot1x16Bf16(seg, off, ws, x, t * ldx, ldx, k, acc);
+                    default -> GemmKernels.dot1x16F16(seg, off, ws, x, t * ldx, ldx, k, acc);
+                }
+                store(acc, 1, 16, w.bias(), y, t * ldy, ldy, n, accumulate);
+            }
+        }
+        for (; n + 4 <= nTo; n += 4) {
+            long off = w.rowOffset(n);
+            for (int t = 0; t < tokens; t++) {
+                switch (dt) {
+                    case F32 -> GemmKernels.dot1x4F32(seg, off, ws, x, t * ldx, ldx, k, acc);
+                    case BF16 -> GemmKernels.dot1x4Bf16(seg, off, ws, x, t * ldx, ldx, k, acc);
+                    default -> GemmKernels.dot1x4F16(seg, off, ws, x, t * ldx, ldx, k, acc);
+                }
+                store(acc, 1, 4, w.bias(), y, t * ldy, ldy, n, accumulate);
+            }
+        }
+        for (; n < nTo; n++) {
+            for (int t = 0; t < tokens; t++) {
+                float v = dot(dt, seg, w.rowOffset(n), x, t * ldx, k);
+                y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+            }
+        }
+    }
+
+    private static void panels(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                               boolean accumulate, WorkerScratch s) {
+        int k = w.cols();
+        float[] acc = s.acc;
+        for (int n0 = nFrom; n0 < nTo; n0 += PANEL) {
+            int rows = Math.min(PANEL, nTo - n0);
+            MemorySegment src;
+            long base;
+            long ws;
+            if (w.dtype() == DType.F32) {
+                src = w.data();
+                base = w.rowOffset(n0);
+                ws = w.rowBytes();
+            } else {
+                widen(w, n0, rows, s.panel);
+                src = s.panel;
+                base = 0;
+                ws = (long) k * Float.BYTES;
+            }
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                long off = base + r * ws;
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    GemmKernels.dot4x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
+                    store(acc, 4, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+                }
+                for (; t < tokens; t++) {
+                    GemmKernels.dot1x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
+                    store(acc, 1, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+                }
+            }
+            for (; r < rows; r++) {
+                int n = n0 + r;
+                for (int t = 0; t < tokens; t++) {
+                    float v = dot(DType.F32, src, base + r * ws, x, t * ldx, k);
+                    y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [n0, n0 + rows)} of w widened exactly to float32 into {@code panel}. */
+    static void widen(Linear w, int n0, int rows, MemorySegment panel) {
+        int k = w.cols();
+        MemorySegment seg = w.data();
+        long src = w.rowOffset(n0);
+        long count = (long) rows * k;
+        long i = 0;
+        if (w.dtype() == DType.BF16) {
+            for (; i + L <= count; i += L) {
+                VectorMath.bf16(seg, src + i * 2).intoMemorySegment(panel, i * 4, LE);
+            }
+        } else {
+            for (; i + L <= count; i += L) {
+                VectorMath.f16(seg, src + i * 2).intoMemorySegment(panel, i * 4, LE);
+            }
+        }
+        for (; i < count; i++) {
+            short h = seg.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), src + i * 2);
+            float f = w.dtype() == DType.BF16 ? Float.intBitsToFloat((h & 0xFFFF) << 16) : Float.float16ToFloat(h);
+            panel.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE), i * 4, f);
+        }
+    }
+
+    private static void store(float[] acc, int tokens, int rows, float[] bias, float[] y, int yo, int ldy, int n,
+                              boolean accumulate) {
+        for (int t = 0; t < tokens; t++) {
+            int row = yo + t * ldy + n;
+            for (int r = 0; r < rows; r++) {
+                float v = acc[SUMS + t * rows + r];
+                if (bias != null) {
+                    v += bias[n + r];
+                }
+                if (accumulate) {
+                    v = y[row + r] + v;
+                }
+                y[row + r] = v;
+            }
+        }
+    }
+
+    private static float epilogue(float v, float[] bias, int n, float[] y, int at, boolean accumulate) {
+        if (bias != null) {
+            v += bias[n];
+        }
+        return accumulate ? y[at] + v : v;
+    }
+
+    private static void generic(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                                boolean accumulate) {
+        for (int n = nFrom; n < nTo; n++) {
+            long off = w.rowOffset(n);
+            for (int t = 0; t < tokens; t++) {
+                float v = dot(w.dtype(), w.data(), off, x, t * ldx, w.cols());
+                y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+            }
+        }
+    }
+
+    /**
+     * One dot product of any length: the reference shape every kernel reproduces (one vector
+     * accumulator over K in steps of L from 0, a masked last step, then the fixed lane tree).
+     */
+    static float dot(DType dtype, MemorySegment w, long wOff, float[] x, int xo, int k) {
+        FloatVector a = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= k; i += L) {
+            FloatVector wv = switch (dtype) {
+                case F32 -> FloatVector.fromMemorySegment(F, w, wOff + (long) i * 4, LE);
+                case BF16 -> VectorMath.bf16(w, wOff + (long) i * 2);
+                default -> VectorMath.f16(w, wOff + (long) i * 2);
+            };
+            a = FloatVector.fromArray(F, x, xo + i).fma(wv, a);
+        }
+        if (i < k) {
+            VectorMask<Float> m = F.indexInRange(i, k);
+            FloatVector wv = switch (dtype) {
+                case F32 -> FloatVector.fromMemorySegment(F, w, wOff + (long) i * 4, LE, m);
+                case BF16 -> VectorMath.bf16(w, wOff + (long) i * 2, VectorMath.SH.indexInRange(i, k));
+                default -> VectorMath.f16(w, wOff + (long) i * 2, VectorMath.SH.indexInRange(i, k));
+            };
+            a = FloatVector.fromArray(F, x, xo + i, m).fma(wv, a);
+        }
+        return VectorMath.sumLanes(a);
+    }
+}
