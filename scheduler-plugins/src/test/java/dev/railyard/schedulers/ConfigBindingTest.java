@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.railyard.schedulers.continuous.ContinuousConfig;
+import dev.railyard.schedulers.drafters.DraftModelConfig;
+import dev.railyard.schedulers.drafters.NgramConfig;
 import dev.railyard.schedulers.dynamic.DynamicConfig;
+import dev.railyard.schedulers.speculative.SpeculativeConfig;
+import java.util.List;
+import java.util.Map;
 import dev.railyard.spi.config.PluginConfig;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +74,47 @@ class ConfigBindingTest {
         DynamicConfig d = bind("{}", DynamicConfig.class);
         assertThat(d.maxBatchSize).isEqualTo(8);
         assertThat(d.preferredBatchSizes).isEmpty();
+    }
+
+    @Test
+    void speculative() throws Exception {
+        SpeculativeConfig c = bind("""
+                base: dynamic
+                base-config:
+                  max-batch-size: 4
+                  preferred-batch-sizes: [2, 4]
+                drafter-config:
+                  kv-blocks: 256
+                draft-model: /models/draft
+                num-speculative-tokens: 6
+                adaptive: true
+                """, SpeculativeConfig.class);
+        assertThat(c.base).isEqualTo("dynamic");
+        assertThat(c.baseConfig).containsEntry("max-batch-size", 4).containsEntry("preferred-batch-sizes", List.of(2, 4));
+        assertThat(c.drafterName()).isEqualTo("draft-model");
+        assertThat(c.drafterSettings()).isEqualTo(Map.of("kv-blocks", 256, "model", "/models/draft"));
+        assertThat(c.numSpeculativeTokens).isEqualTo(6);
+        assertThat(c.adaptive).isTrue();
+        SpeculativeConfig d = bind("{}", SpeculativeConfig.class);
+        assertThat(d.base).isEqualTo("continuous");
+        assertThat(d.drafterName()).isEqualTo("ngram");
+        assertThat(d.numSpeculativeTokens).isEqualTo(4);
+        // the host lists each class's keys from a default instance: only the documented ones appear
+        assertThat(YAML.valueToTree(new SpeculativeConfig()).fieldNames()).toIterable().containsExactlyInAnyOrder(
+                "base", "base-config", "drafter", "drafter-config", "draft-model", "num-speculative-tokens", "adaptive");
+        assertThat(YAML.valueToTree(new ContinuousConfig()).fieldNames()).toIterable().containsExactlyInAnyOrder(
+                "policy", "max-batched-tokens", "max-num-seqs", "enable-chunked-prefill", "long-prefill-token-threshold");
+    }
+
+    @Test
+    void drafters() throws Exception {
+        NgramConfig n = bind("max-ngram: 5\nmin-ngram: 2\nmax-candidates: 64\n", NgramConfig.class);
+        assertThat(n.maxNgram).isEqualTo(5);
+        assertThat(n.minNgram).isEqualTo(2);
+        assertThat(n.maxCandidates).isEqualTo(64);
+        DraftModelConfig m = bind("model: /m\nkv-blocks: 64\nblock-size: 8\n", DraftModelConfig.class);
+        assertThat(m.model).isEqualTo("/m");
+        assertThat(m.kvBlocks).isEqualTo(64);
+        assertThat(m.blockSize).isEqualTo(8);
     }
 }

@@ -47,7 +47,7 @@ public class ContinuousConfig implements PluginConfig {
     }
 
     /** {@code true} under the {@code priority} policy. */
-    public boolean isPriorityPolicy() {
+    public boolean usesPriorityPolicy() {
         return "priority".equals(policy);
     }
 }

@@ -55,7 +55,7 @@ public final class ContinuousScheduler implements Scheduler {
      * @param context the engine's limits and KV geometry
      */
     public ContinuousScheduler(ContinuousConfig config, SchedulerContext context) {
-        this.order = config.isPriorityPolicy() ? SequenceOrder.PRIORITY : SequenceOrder.FCFS;
+        this.order = config.usesPriorityPolicy() ? SequenceOrder.PRIORITY : SequenceOrder.FCFS;
         this.maxBatchedTokens = config.maxBatchedTokens;
         this.maxNumSeqs = config.maxNumSeqs;
         this.chunkedPrefill = config.enableChunkedPrefill;
