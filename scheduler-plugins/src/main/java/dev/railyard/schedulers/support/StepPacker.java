@@ -18,7 +18,10 @@ import dev.railyard.spi.scheduler.StepPlan;
  * preempts itself at once. A prefill chunk never takes the token of a later running decode.
  *
  * <p>Admission is strict: {@link #admit} refuses (and keeps refusing) once one sequence does not
- * fit, once budgets are spent, or when the step preempted anything.
+ * fit, once budgets are spent, or when the step preempted anything. A sequence fits when its
+ * blocks, plus the blocks that every sequence packed so far (itself included) will need for its
+ * next decode, are free: admitting it must not force a preemption in the very next step. The
+ * first sequence of a step is exempt from that look-ahead, so that something always runs.
  */
 public final class StepPacker {
 
@@ -32,6 +35,8 @@ public final class StepPacker {
     private boolean preempted;
     private boolean admissionClosed;
     private int scheduled;
+    /** New blocks the sequences packed so far will need in the next step, when they decode. */
+    private int nextStepBlocks;
 
     /**
      * @param tokenBudget tokens this step may compute (already capped by the engine's limit)
@@ -143,7 +148,10 @@ public final class StepPacker {
         int n = prefillTokens(w.pendingTokens(), budget);
         n = Math.min(n, limits.maxContextLength() - w.computedLength());
         int need = n < 1 ? Integer.MAX_VALUE : kv.blocksNeeded(w, n);
-        if (need > free) {
+        // keep the blocks the packed sequences (and this one) need for their next decode: admitting
+        // must not force a preemption in the very next step (unless nothing else runs)
+        int lookahead = scheduled == 0 || n < 1 ? 0 : nextStepBlocks + nextDecodeBlocks(w, n);
+        if (need > free || lookahead > free - need) {
             admissionClosed = true;
             return false;
         }
@@ -156,6 +164,16 @@ public final class StepPacker {
         free -= need;
         budget -= n;
         scheduled++;
+        nextStepBlocks += nextDecodeBlocks(s, n);
+    }
+
+    /** The new block {@code s} needs next step to decode, if this step's {@code n} tokens finish its prefill. */
+    private int nextDecodeBlocks(SequenceView s, int n) {
+        if (n != s.pendingTokens()) {
+            return 0;
+        }
+        int done = s.computedLength() + n;
+        return Capacity.blocksFor(done + 1, kv.blockSize()) - Capacity.blocksFor(done, kv.blockSize());
     }
 
     private void preempt(StepPlan.Builder plan, SequenceView s) {

@@ -225,6 +225,21 @@ class ContinuousSchedulerTest {
     }
 
     @Test
+    void doesNotAdmitWhatTheNextDecodeWouldHaveToPreempt() {
+        FakeEngine e = engine(config(), limits(4096, 64), 4, 3);
+        FakeSequence a = e.submit(prompt(3), 3, 0);
+        e.iterate(); // a: 3 tokens in block 1, one generated
+        FakeSequence w = e.submit(prompt(8), 2, 0); // 2 blocks: they are free now...
+        StepPlan p = e.iterate();
+        // ...but a's next decode needs a second block, and w's own decode a third: w waits
+        assertThat(tokensOf(p, w.id())).isZero();
+        e.runToCompletion(100);
+        assertThat(a.preemptions() + w.preemptions()).isZero();
+        assertThat(w.firstScheduledIteration()).isEqualTo(a.finishedIteration() + 1);
+        assertThat(w.finishReason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
     void rejectsAPromptThatCanNeverFitTheKvPool() {
         FakeEngine e = engine(config(), limits(4096, 64), 16, 4); // 64 positions
         FakeSequence tooLong = e.submit(prompt(65), 1, 0);
