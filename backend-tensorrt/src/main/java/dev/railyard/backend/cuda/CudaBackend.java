@@ -1,0 +1,685 @@
+package dev.railyard.backend.cuda;
+
+import static org.bytedeco.cuda.global.cudart.*;
+
+import dev.railyard.spi.backend.Backend;
+import dev.railyard.spi.backend.BackendCapability;
+import dev.railyard.spi.backend.BackendContext;
+import dev.railyard.spi.backend.BackendInfo;
+import dev.railyard.spi.backend.BackendUnavailableException;
+import dev.railyard.spi.backend.InvalidStepException;
+import dev.railyard.spi.backend.Logits;
+import dev.railyard.spi.backend.SequenceSlice;
+import dev.railyard.spi.backend.StepBatch;
+import dev.railyard.spi.model.LoadedModel;
+import dev.railyard.spi.model.ModelConfig;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUgraphExec_st;
+import org.bytedeco.cuda.cudart.CUgraph_st;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/**
+ * The {@code cuda} backend: one device, one stream. Everything the forward pass needs is allocated
+ * at open (weights, activation buffers sized for {@code maxTokensPerStep}, the KV pool, a step
+ * metadata buffer and its page-locked host twin); a step packs its metadata on the host, uploads it
+ * with one asynchronous copy, runs the layers (eagerly, or by replaying a CUDA graph captured for
+ * decode steps of that batch-size bucket), and copies back only the requested logits rows.
+ *
+ * <p>Per layer: RMSNorm (fused with the previous residual bias), one QKV product, one kernel for
+ * bias + RoPE + the paged K/V write + q, attention (decode kernel for short slices, tensor-core
+ * tiles for long ones, both reading the paged pool), the O product accumulated into the residual,
+ * RMSNorm, one gate+up product, SwiGLU, the down product accumulated into the residual.
+ */
+final class CudaBackend implements Backend {
+
+    private static final int LOGIT_CHUNK_ROWS = 256;
+    private static final long RESERVE_BYTES = 1_500_000_000L;
+    private static final boolean DEBUG_SYNC = Boolean.getBoolean("railyard.cuda.debugSync");
+
+    private final ModelConfig cfg;
+    private final int device;
+    private final int blockSize;
+    private final int maxTokens;
+    private final int maxSeqs;
+    private final int maxContext;
+    private final int numSms;
+    private final BackendInfo info;
+    private final CUstream_st stream;
+    private final Kernels kernels;
+    private final DenseLayers dense;
+    private final DeviceWeights w;
+
+    private final CUfunc_st kEmbed;
+    private final CUfunc_st kNorm;
+    private final CUfunc_st kQkvRope;
+    private final CUfunc_st kSwiglu;
+    private final CUfunc_st kDecodeG;
+    private final CUfunc_st kDecode1;
+    private final CUfunc_st kPrefill;
+    private final int decodeWarpsG;
+    private final int decodeWarps1;
+    private final boolean prefillTiles;
+
+    // device buffers
+    private long dX;
+    private long dXn;
+    private long dQkv;
+    private long dQ;
+    private long dAttn;
+    private long dGu;
+    private long dAct;
+    private long dXg;
+    private long dLogits;
+    private long dMeta;
+    private long hMeta;
+    private long hLogits;
+    private long kvPool;
+    private final long kvLayerElems;
+    private final int numBlocks;
+    private final int logitChunk;
+    private final long metaInts;
+    private final MemorySegment meta;
+    private final MemorySegment logitsView;
+    private float[] logitsOut = new float[0];
+
+    private boolean graphsEnabled;
+    private final Map<Integer, CUgraphExec_st> graphs = new HashMap<>();
+    private final Consumer<String> progress;
+    private boolean closed;
+
+    /** Step layout (offsets in ints into the metadata buffer). */
+    private record Layout(int tokens, int seqs, int logitRows, int decodeCount, int tiles,
+                          long oTokens, long oPos, long oSlot, long oTokSeq, long oDec, long oSeq, long oLogit,
+                          long oTiles, long oBt, long total) {
+        static Layout of(int tokens, int seqs, int logitRows, int decodeCount, int tiles, long btLen) {
+            long o = 0;
+            long oTokens = o;
+            o += tokens;
+            long oPos = o;
+            o += tokens;
+            long oSlot = o;
+            o += tokens;
+            long oTokSeq = o;
+            o += tokens;
+            long oDec = o;
+            o += tokens;
+            long oSeq = o;
+            o += 4L * seqs;
+            long oLogit = o;
+            o += logitRows;
+            long oTiles = o;
+            o += 2L * tiles;
+            long oBt = o;
+            o += btLen;
+            return new Layout(tokens, seqs, logitRows, decodeCount, tiles, oTokens, oPos, oSlot, oTokSeq, oDec, oSeq,
+                    oLogit, oTiles, oBt, o);
+        }
+    }
+
+    CudaBackend(LoadedModel model, CudaBackendConfig config, BackendContext ctx) {
+        this.cfg = model.config();
+        this.device = config.device;
+        this.blockSize = ctx.blockSize();
+        this.maxTokens = ctx.maxTokensPerStep() > 0 ? ctx.maxTokensPerStep() : config.maxTokensPerStep;
+        this.maxSeqs = Math.min(config.maxSequencesPerStep, maxTokens);
+        this.maxContext = cfg.maxPositionEmbeddings();
+        this.progress = ctx.progress();
+        Gpu.check(cudaSetDevice(device), "cudaSetDevice(" + device + ")");
+        Gpu.check(cudaFree(null), "cudaFree(null) (context creation)");
+        cudaDeviceProp prop = new cudaDeviceProp();
+        Gpu.check(cudaGetDeviceProperties(prop, device), "cudaGetDeviceProperties");
+        String devName = prop.name().getString();
+        int major = prop.major();
+        int minor = prop.minor();
+        numSms = prop.multiProcessorCount();
+        long totalMem = prop.totalGlobalMem();
+        if (major < 8) {
+            throw new BackendUnavailableException("the cuda backend needs a GPU of compute capability 8.0 or later (bf16 tensor cores); "
+                    + devName + " is " + major + "." + minor);
+        }
+        progress.accept(String.format(Locale.ROOT, "cuda: device %d: %s, sm_%d%d, %d SMs, %.1f GB", device, devName, major, minor,
+                numSms, totalMem / 1e9));
+        stream = new CUstream_st();
+        Gpu.check(cudaStreamCreate(stream), "cudaStreamCreate");
+
+        List<String> names = new java.util.ArrayList<>(List.of("embed_kernel", "rmsnorm_kernel", "qkv_rope_kernel",
+                "swiglu_kernel", "attn_decode_g", "attn_decode_1"));
+        prefillTiles = KernelSource.prefillTilesSupported(cfg.headDim());
+        if (prefillTiles) {
+            names.add("attn_prefill_kernel");
+        }
+        Kernels k = null;
+        DenseLayers d = null;
+        DeviceWeights wt = null;
+        try {
+            k = new Kernels(KernelSource.source(cfg), major, minor, names);
+            progress.accept(String.format(Locale.ROOT, "cuda: NVRTC compiled %d kernels for %s in %.0f ms", names.size(), k.arch,
+                    k.compileMillis));
+            d = new CublasDenseLayers(stream, 32L << 20);
+            wt = DeviceWeights.upload(model, maxContext, progress);
+        } catch (RuntimeException | Error e) {
+            if (wt != null) {
+                wt.close();
+            }
+            if (d != null) {
+                d.close();
+            }
+            if (k != null) {
+                k.close();
+            }
+            cudaStreamDestroy(stream);
+            throw e;
+        }
+        kernels = k;
+        dense = d;
+        w = wt;
+        kEmbed = k.function("embed_kernel");
+        kNorm = k.function("rmsnorm_kernel");
+        kQkvRope = k.function("qkv_rope_kernel");
+        kSwiglu = k.function("swiglu_kernel");
+        kDecodeG = k.function("attn_decode_g");
+        kDecode1 = k.function("attn_decode_1");
+        kPrefill = prefillTiles ? k.function("attn_prefill_kernel") : null;
+        decodeWarpsG = KernelSource.decodeWarps(cfg.queriesPerKeyValueHead(), cfg.headDim());
+        decodeWarps1 = KernelSource.decodeWarps(1, cfg.headDim());
+
+        long kvLayer = (long) cfg.numKeyValueHeads() * blockSize * cfg.headDim();
+        int nb;
+        try {
+            int h = cfg.hiddenSize();
+            long t = maxTokens;
+            logitChunk = Math.min(maxTokens, Math.max(LOGIT_CHUNK_ROWS, maxSeqs));
+            dX = Gpu.malloc(t * h * 4, "activations x");
+            dXn = Gpu.malloc(t * h * 2, "activations xn");
+            dQkv = Gpu.malloc(t * (cfg.queryDim() + 2L * cfg.keyValueDim()) * 4, "activations qkv");
+            dQ = Gpu.malloc(t * cfg.queryDim() * 2, "activations q");
+            dAttn = Gpu.malloc(t * cfg.queryDim() * 2, "activations attn");
+            dGu = Gpu.malloc(t * 2L * cfg.intermediateSize() * 2, "activations gate_up");
+            dAct = Gpu.malloc(t * cfg.intermediateSize() * 2, "activations mlp");
+            dXg = Gpu.malloc((long) logitChunk * h * 2, "logits input rows");
+            dLogits = Gpu.malloc((long) logitChunk * cfg.vocabSize() * 4, "logits");
+            long maxBlocksPerSeq = (maxContext + blockSize - 1) / blockSize;
+            metaInts = 6L * maxTokens + 4L * maxSeqs + 2L * (maxTokens / KernelSource.PREFILL_ROWS + maxSeqs + 1)
+                    + (long) maxSeqs * maxBlocksPerSeq;
+            dMeta = Gpu.malloc(metaInts * 4, "step metadata");
+            hMeta = Gpu.mallocHost(metaInts * 4);
+            hLogits = Gpu.mallocHost((long) logitChunk * cfg.vocabSize() * 4);
+
+            long blockBytes = 2L * cfg.numLayers() * kvLayer * 2;
+            SizeTPointer free = new SizeTPointer(1);
+            SizeTPointer total = new SizeTPointer(1);
+            Gpu.check(cudaMemGetInfo(free, total), "cudaMemGetInfo");
+            long avail = free.get() - RESERVE_BYTES;
+            if (ctx.numBlocks() > 0) {
+                nb = ctx.numBlocks();
+                if ((long) nb * blockBytes > avail) {
+                    throw new BackendUnavailableException(String.format(Locale.ROOT,
+                            "not enough GPU memory for %d KV blocks (%.2f GB; %.2f GB free after weights)", nb,
+                            nb * (double) blockBytes / 1e9, free.get() / 1e9));
+                }
+            } else {
+                long budget = Math.min((long) (config.kvMemoryGb * 1e9), avail);
+                nb = (int) Math.min(Integer.MAX_VALUE / blockSize - 1, budget / blockBytes);
+                if (nb < 1) {
+                    throw new BackendUnavailableException(String.format(Locale.ROOT,
+                            "not enough GPU memory for the KV cache (%.2f GB free after weights)", free.get() / 1e9));
+                }
+            }
+            if ((long) nb * blockSize >= Integer.MAX_VALUE) {
+                throw new BackendUnavailableException("too many KV blocks for 32-bit slot indices: " + nb);
+            }
+            kvPool = Gpu.malloc((long) nb * blockBytes, "KV cache");
+            Gpu.check(cudaMemset(Gpu.at(kvPool), 0, (long) nb * blockBytes), "cudaMemset(KV cache)");
+            progress.accept(String.format(Locale.ROOT, "cuda: KV cache %d blocks of %d tokens (%.2f GB), max %d tokens / %d sequences per step",
+                    nb, blockSize, nb * (double) blockBytes / 1e9, maxTokens, maxSeqs));
+        } catch (RuntimeException | Error e) {
+            freeAll();
+            w.close();
+            dense.close();
+            kernels.close();
+            cudaStreamDestroy(stream);
+            throw e;
+        }
+        numBlocks = nb;
+        kvLayerElems = kvLayer * nb;
+        meta = Gpu.hostSegment(hMeta, metaInts * 4);
+        logitsView = Gpu.hostSegment(hLogits, (long) logitChunk * cfg.vocabSize() * 4);
+        graphsEnabled = config.cudaGraphs;
+        String dev = String.format(Locale.ROOT, "cuda:%d %s (sm_%d%d, %.0f GB, %s, NVRTC kernels%s)", device, devName, major, minor,
+                totalMem / 1e9, dense.describe(), graphsEnabled ? ", CUDA graphs for decode" : "");
+        info = new BackendInfo("cuda", dev, "bfloat16", blockSize, numBlocks, maxTokens, maxSeqs, cfg.vocabSize(), maxContext,
+                EnumSet.of(BackendCapability.CHUNKED_PREFILL, BackendCapability.MULTI_POSITION_LOGITS), 2e-2);
+    }
+
+    @Override
+    public BackendInfo info() {
+        return info;
+    }
+
+    /** The dense layers (the benchmark times a raw GEMM through them). */
+    DenseLayers dense() {
+        return dense;
+    }
+
+    CUstream_st stream() {
+        return stream;
+    }
+
+    boolean graphsEnabled() {
+        return graphsEnabled;
+    }
+
+    /** Turns CUDA graphs off or on (the check compares both paths). */
+    void setGraphsEnabled(boolean on) {
+        graphsEnabled = on;
+    }
+
+    int graphCount() {
+        return graphs.size();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // step
+
+    @Override
+    public Logits execute(StepBatch batch) {
+        if (closed) {
+            throw new IllegalStateException("backend is closed");
+        }
+        validate(batch);
+        Gpu.check(cudaSetDevice(device), "cudaSetDevice");
+        int t = batch.numTokens();
+        List<SequenceSlice> slices = batch.slices();
+        int r = batch.logitIndices().length;
+        boolean allDecode = true;
+        for (SequenceSlice s : slices) {
+            allDecode &= s.length() == 1;
+        }
+        int bucket = allDecode ? bucket(t) : 0;
+        if (graphsEnabled && allDecode && bucket <= maxSeqs && bucket <= maxTokens && r <= bucket && bucket <= logitChunk) {
+            Layout lay = pack(batch, bucket);
+            Gpu.h2dAsync(dMeta, hMeta, lay.total() * 4, stream);
+            CUgraphExec_st exec = graphs.get(bucket);
+            if (exec == null) {
+                exec = capture(lay);
+            }
+            if (exec != null) {
+                Gpu.check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
+                return copyLogits(0, r);
+            }
+            // capture failed: graphs are now off; run this step eagerly with the same metadata
+            forward(lay);
+            logitsChunk(lay, 0, r);
+            return copyLogits(0, r);
+        }
+        Layout lay = pack(batch, 0);
+        Gpu.h2dAsync(dMeta, hMeta, lay.total() * 4, stream);
+        forward(lay);
+        ensureLogitsCapacity(r);
+        for (int r0 = 0; r0 < r; r0 += logitChunk) {
+            int n = Math.min(logitChunk, r - r0);
+            logitsChunk(lay, r0, n);
+            copyChunk(r0, n);
+        }
+        if (r == 0) {
+            Gpu.sync(stream); // the page-locked metadata is rewritten by the next step
+        }
+        return new Logits(logitsOut, r, cfg.vocabSize());
+    }
+
+    /** The smallest power of two at least {@code n}. */
+    static int bucket(int n) {
+        int b = 1;
+        while (b < n) {
+            b <<= 1;
+        }
+        return b;
+    }
+
+    private void validate(StepBatch b) {
+        int t = b.numTokens();
+        if (t == 0) {
+            throw new InvalidStepException("the step has no tokens");
+        }
+        if (t > maxTokens) {
+            throw new InvalidStepException("the step has " + t + " tokens, more than max-tokens-per-step " + maxTokens);
+        }
+        if (b.positions().length != t) {
+            throw new InvalidStepException("positions has " + b.positions().length + " entries for " + t + " tokens");
+        }
+        List<SequenceSlice> slices = b.slices();
+        if (slices.isEmpty()) {
+            throw new InvalidStepException("the step has no sequences");
+        }
+        if (slices.size() > maxSeqs) {
+            throw new InvalidStepException("the step has " + slices.size() + " sequences, more than " + maxSeqs);
+        }
+        int vocab = cfg.vocabSize();
+        int expectedOffset = 0;
+        for (SequenceSlice s : slices) {
+            String who = "sequence " + s.sequenceId();
+            if (s.offset() != expectedOffset) {
+                throw new InvalidStepException(who + ": slice starts at " + s.offset() + ", expected " + expectedOffset);
+            }
+            if (s.length() < 1) {
+                throw new InvalidStepException(who + ": slice length " + s.length() + " (at least 1)");
+            }
+            if (s.contextLength() < 0) {
+                throw new InvalidStepException(who + ": negative context length " + s.contextLength());
+            }
+            long end = (long) s.contextLength() + s.length();
+            if (end > maxContext) {
+                throw new InvalidStepException(who + ": " + end + " positions exceed the maximum context length " + maxContext);
+            }
+            if (s.offset() + s.length() > t) {
+                throw new InvalidStepException(who + ": slice runs past the " + t + " tokens of the step");
+            }
+            int[] table = s.blockTable();
+            if (table == null) {
+                throw new InvalidStepException(who + ": no block table");
+            }
+            int needBlocks = (int) ((end + blockSize - 1) / blockSize);
+            if (table.length < needBlocks) {
+                throw new InvalidStepException(who + ": block table has " + table.length + " blocks, " + needBlocks
+                        + " needed for " + end + " positions");
+            }
+            for (int i = 0; i < needBlocks; i++) {
+                if (table[i] < 0 || table[i] >= numBlocks) {
+                    throw new InvalidStepException(who + ": block id " + table[i] + " outside the pool of " + numBlocks + " blocks");
+                }
+            }
+            for (int i = 0; i < s.length(); i++) {
+                int idx = s.offset() + i;
+                int tok = b.tokens()[idx];
+                if (tok < 0 || tok >= vocab) {
+                    throw new InvalidStepException(who + ": token id " + tok + " outside the vocabulary of " + vocab);
+                }
+                if (b.positions()[idx] != s.contextLength() + i) {
+                    throw new InvalidStepException(who + ": token " + idx + " is at position " + b.positions()[idx] + ", expected "
+                            + (s.contextLength() + i));
+                }
+            }
+            expectedOffset += s.length();
+        }
+        if (expectedOffset != t) {
+            throw new InvalidStepException("slices cover " + expectedOffset + " of " + t + " tokens");
+        }
+        int[] li = b.logitIndices();
+        if (li.length > maxTokens) {
+            throw new InvalidStepException(li.length + " logits rows asked for, more than " + maxTokens);
+        }
+        for (int i : li) {
+            if (i < 0 || i >= t) {
+                throw new InvalidStepException("logit index " + i + " outside the step's " + t + " tokens");
+            }
+        }
+    }
+
+    /** Writes the step's metadata into the page-locked buffer; {@code pad > 0} pads a decode step to that many rows. */
+    private Layout pack(StepBatch b, int pad) {
+        List<SequenceSlice> slices = b.slices();
+        int t = b.numTokens();
+        int nSeq = slices.size();
+        long btLen = 0;
+        int decodeCount = 0;
+        int tiles = 0;
+        for (SequenceSlice s : slices) {
+            btLen += (s.contextLength() + s.length() + blockSize - 1) / blockSize;
+            if (s.length() <= KernelSource.DECODE_MAX_LEN || !prefillTiles) {
+                decodeCount += s.length();
+            } else {
+                tiles += (s.length() + KernelSource.PREFILL_ROWS - 1) / KernelSource.PREFILL_ROWS;
+            }
+        }
+        int rows = pad > 0 ? pad : t;
+        int seqRows = pad > 0 ? pad : nSeq;
+        int logitRows = pad > 0 ? pad : b.logitIndices().length;
+        Layout lay = Layout.of(rows, seqRows, logitRows, pad > 0 ? pad : decodeCount, tiles, btLen);
+        if (lay.total() > metaInts) {
+            throw new InvalidStepException("the step's block tables are larger than the backend's metadata buffer ("
+                    + lay.total() + " > " + metaInts + " ints)");
+        }
+        MemorySegment m = meta;
+        ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+        long bt = 0;
+        int dec = 0;
+        int tile = 0;
+        for (int si = 0; si < nSeq; si++) {
+            SequenceSlice s = slices.get(si);
+            int nb = (s.contextLength() + s.length() + blockSize - 1) / blockSize;
+            m.setAtIndex(I, lay.oSeq() + 4L * si, s.offset());
+            m.setAtIndex(I, lay.oSeq() + 4L * si + 1, s.length());
+            m.setAtIndex(I, lay.oSeq() + 4L * si + 2, s.contextLength());
+            m.setAtIndex(I, lay.oSeq() + 4L * si + 3, (int) bt);
+            MemorySegment.copy(s.blockTable(), 0, m, I, (lay.oBt() + bt) * 4, nb);
+            int[] table = s.blockTable();
+            boolean viaDecode = pad > 0 || s.length() <= KernelSource.DECODE_MAX_LEN || !prefillTiles;
+            for (int i = 0; i < s.length(); i++) {
+                int idx = s.offset() + i;
+                int p = s.contextLength() + i;
+                m.setAtIndex(I, lay.oTokens() + idx, b.tokens()[idx]);
+                m.setAtIndex(I, lay.oPos() + idx, p);
+                m.setAtIndex(I, lay.oSlot() + idx, table[p / blockSize] * blockSize + p % blockSize);
+                m.setAtIndex(I, lay.oTokSeq() + idx, si);
+                if (viaDecode && pad == 0) {
+                    m.setAtIndex(I, lay.oDec() + dec++, idx);
+                }
+            }
+            if (!viaDecode) {
+                for (int r0 = 0; r0 < s.length(); r0 += KernelSource.PREFILL_ROWS) {
+                    m.setAtIndex(I, lay.oTiles() + 2L * tile, si);
+                    m.setAtIndex(I, lay.oTiles() + 2L * tile + 1, r0);
+                    tile++;
+                }
+            }
+            bt += nb;
+        }
+        int[] li = b.logitIndices();
+        for (int i = 0; i < li.length; i++) {
+            m.setAtIndex(I, lay.oLogit() + i, li[i]);
+        }
+        if (pad > 0) {
+            for (int i = t; i < pad; i++) { // padding rows: token 0 at position 0, no KV write, zero attention
+                m.setAtIndex(I, lay.oTokens() + i, 0);
+                m.setAtIndex(I, lay.oPos() + i, 0);
+                m.setAtIndex(I, lay.oSlot() + i, -1);
+                m.setAtIndex(I, lay.oTokSeq() + i, -1);
+            }
+            for (int i = 0; i < pad; i++) {
+                m.setAtIndex(I, lay.oDec() + i, i);
+            }
+            for (int si = nSeq; si < pad; si++) {
+                for (int k = 0; k < 4; k++) {
+                    m.setAtIndex(I, lay.oSeq() + 4L * si + k, 0);
+                }
+            }
+            for (int i = li.length; i < pad; i++) {
+                m.setAtIndex(I, lay.oLogit() + i, 0);
+            }
+        }
+        return lay;
+    }
+
+    private long metaPtr(long offsetInts) {
+        return dMeta + offsetInts * 4;
+    }
+
+    private long kCache(int layer) {
+        return kvPool + 2L * layer * kvLayerElems * 2;
+    }
+
+    private long vCache(int layer) {
+        return kvPool + (2L * layer + 1) * kvLayerElems * 2;
+    }
+
+    private int normThreads() {
+        int th = ((cfg.hiddenSize() / 8 + 31) / 32) * 32;
+        return Math.max(64, Math.min(1024, th));
+    }
+
+    /** All layers for the tokens of {@code lay}; leaves the residual stream in {@code dX}. */
+    private void forward(Layout lay) {
+        int t = lay.tokens();
+        int h = cfg.hiddenSize();
+        Kernels k = kernels;
+        k.args().ptr(metaPtr(lay.oTokens())).ptr(w.embed).ptr(dX).i32(t).launch(kEmbed, t, 1, 256, stream);
+        debugSync("embed");
+        int normThreads = normThreads();
+        boolean grouped = (long) lay.decodeCount() * cfg.numKeyValueHeads() >= 2L * numSms;
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            long prevDownBias = l > 0 ? w.downBias[l - 1] : 0;
+            k.args().ptr(dX).ptr(prevDownBias).ptr(0).ptr(w.inputNorm[l]).ptr(dXn).i32(t).i32(1).launch(kNorm, t, 1, normThreads, stream);
+            debugSync("input norm");
+            dense.linear(w.qkv[l], dXn, dQkv, t, DenseLayers.Out.F32, false);
+            debugSync("qkv gemm");
+            k.args().ptr(dQkv).ptr(w.qkvBias[l]).ptr(metaPtr(lay.oPos())).ptr(metaPtr(lay.oSlot())).ptr(w.ropeCos).ptr(w.ropeSin)
+                    .ptr(dQ).ptr(kCache(l)).ptr(vCache(l)).i32(t).i32(blockSize).launch(kQkvRope, t, 1, 128, stream);
+            debugSync("qkv rope");
+            if (lay.decodeCount() > 0) {
+                k.args().ptr(dQ).ptr(kCache(l)).ptr(vCache(l)).ptr(metaPtr(lay.oDec())).ptr(metaPtr(lay.oTokSeq()))
+                        .ptr(metaPtr(lay.oPos())).ptr(metaPtr(lay.oSeq())).ptr(metaPtr(lay.oBt())).ptr(dAttn).i32(blockSize);
+                if (grouped) {
+                    k.launch(kDecodeG, lay.decodeCount(), cfg.numKeyValueHeads(), decodeWarpsG * 32, stream);
+                } else {
+                    k.launch(kDecode1, lay.decodeCount(), cfg.numAttentionHeads(), decodeWarps1 * 32, stream);
+                }
+                debugSync("decode attention");
+            }
+            if (lay.tiles() > 0) {
+                k.args().ptr(dQ).ptr(kCache(l)).ptr(vCache(l)).ptr(metaPtr(lay.oTiles())).ptr(metaPtr(lay.oSeq()))
+                        .ptr(metaPtr(lay.oBt())).ptr(dAttn).i32(blockSize).launch(kPrefill, lay.tiles(), cfg.numAttentionHeads(), 128, stream);
+                debugSync("prefill attention");
+            }
+            dense.linear(w.o[l], dAttn, dX, t, DenseLayers.Out.F32, true);
+            debugSync("o gemm");
+            k.args().ptr(dX).ptr(w.oBias[l]).ptr(0).ptr(w.postNorm[l]).ptr(dXn).i32(t).i32(1).launch(kNorm, t, 1, normThreads, stream);
+            debugSync("post norm");
+            dense.linear(w.gateUp[l], dXn, dGu, t, DenseLayers.Out.BF16, false);
+            debugSync("gate_up gemm");
+            long n = (long) t * cfg.intermediateSize();
+            int grid = (int) Math.min((n + 255) / 256, 16L * numSms);
+            k.args().ptr(dGu).ptr(w.gateUpBias[l]).ptr(dAct).i32(t).launch(kSwiglu, grid, 1, 256, stream);
+            debugSync("swiglu");
+            dense.linear(w.down[l], dAct, dX, t, DenseLayers.Out.F32, true);
+            debugSync("down gemm");
+        }
+    }
+
+    /** Final norm of the logits rows {@code [r0, r0 + n)} (gathered) and the output head, into {@code dLogits}. */
+    private void logitsChunk(Layout lay, int r0, int n) {
+        long lastBias = w.downBias[cfg.numLayers() - 1];
+        kernels.args().ptr(dX).ptr(lastBias).ptr(metaPtr(lay.oLogit() + r0)).ptr(w.finalNorm).ptr(dXg).i32(n).i32(0)
+                .launch(kNorm, n, 1, normThreads(), stream);
+        debugSync("final norm");
+        dense.linear(w.lmHead, dXg, dLogits, n, DenseLayers.Out.F32, false);
+        debugSync("lm_head gemm");
+    }
+
+    private void ensureLogitsCapacity(int rows) {
+        long need = (long) rows * cfg.vocabSize();
+        if (need > Integer.MAX_VALUE - 8) {
+            throw new InvalidStepException(rows + " logits rows do not fit one float[]");
+        }
+        if (logitsOut.length < need) {
+            logitsOut = new float[(int) need];
+        }
+    }
+
+    private void copyChunk(int r0, int n) {
+        long floats = (long) n * cfg.vocabSize();
+        Gpu.d2hAsync(hLogits, dLogits, floats * 4, stream);
+        Gpu.sync(stream);
+        MemorySegment.copy(logitsView, ValueLayout.JAVA_FLOAT, 0, logitsOut, (int) ((long) r0 * cfg.vocabSize()), (int) floats);
+    }
+
+    private Logits copyLogits(int r0, int r) {
+        ensureLogitsCapacity(r);
+        if (r > 0) {
+            copyChunk(r0, r);
+        } else {
+            Gpu.sync(stream);
+        }
+        return new Logits(logitsOut, r, cfg.vocabSize());
+    }
+
+    /** Captures the whole decode forward (layers, final norm, output head) for a padded bucket; null when capture fails. */
+    private CUgraphExec_st capture(Layout lay) {
+        CUgraph_st graph = new CUgraph_st();
+        CUgraphExec_st exec = new CUgraphExec_st();
+        boolean capturing = false;
+        try {
+            Gpu.check(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+            capturing = true;
+            forward(lay);
+            logitsChunk(lay, 0, lay.logitRows());
+            capturing = false;
+            Gpu.check(cudaStreamEndCapture(stream, graph), "cudaStreamEndCapture");
+            Gpu.check(cudaGraphInstantiate(exec, graph, 0L), "cudaGraphInstantiate");
+            cudaGraphDestroy(graph);
+            graphs.put(lay.tokens(), exec);
+            return exec;
+        } catch (RuntimeException e) {
+            if (capturing) {
+                cudaStreamEndCapture(stream, graph);
+            }
+            cudaGetLastError();
+            graphsEnabled = false;
+            progress.accept("cuda: CUDA graph capture failed, running decode steps eagerly from now on: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void debugSync(String what) {
+        if (DEBUG_SYNC) {
+            int[] status = new int[1];
+            cudaStreamIsCapturing(stream, status);
+            if (status[0] != 0) {
+                return;
+            }
+            int rc = cudaStreamSynchronize(stream);
+            if (rc == 0) {
+                rc = cudaGetLastError();
+            }
+            Gpu.check(rc, "step stage '" + what + "'");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cudaSetDevice(device);
+        cudaStreamSynchronize(stream);
+        for (CUgraphExec_st e : graphs.values()) {
+            cudaGraphExecDestroy(e);
+        }
+        graphs.clear();
+        freeAll();
+        dense.close();
+        w.close();
+        kernels.close();
+        cudaStreamDestroy(stream);
+    }
+
+    private void freeAll() {
+        for (long a : new long[] {dX, dXn, dQkv, dQ, dAttn, dGu, dAct, dXg, dLogits, dMeta, kvPool}) {
+            Gpu.free(a);
+        }
+        dX = dXn = dQkv = dQ = dAttn = dGu = dAct = dXg = dLogits = dMeta = kvPool = 0;
+        Gpu.freeHost(hMeta);
+        Gpu.freeHost(hLogits);
+        hMeta = hLogits = 0;
+    }
+}

@@ -1,0 +1,489 @@
+package dev.railyard.backend.cuda;
+
+import dev.railyard.spi.model.ModelConfig;
+import java.util.Locale;
+
+/**
+ * The CUDA C++ source of every kernel except the matrix products, specialised for one model by
+ * {@code #define}s (sizes are compile-time constants) and compiled at open with NVRTC. Needs no
+ * header: bfloat16 is handled as raw 16-bit values, tensor-core tiles through inline PTX
+ * ({@code mma.sync.m16n8k16} bf16, sm_80 and later).
+ *
+ * <p>Layouts: the residual stream {@code x} is float32 {@code [T, HIDDEN]}; GEMM inputs are bf16;
+ * the fused QKV product is float32 {@code [T, QD + 2 KVD]}; the KV pool of one layer is bf16 {@code
+ * [numBlocks][NKV][BS][HD]} for keys, the same for values. Step metadata (all int32): per token
+ * {@code tokens, pos, slot (block*BS+offset or -1 for padding), tokSeq (-1 for padding)}, per
+ * sequence {@code seqInfo[4] = {qStart, qLen, ctxLen, blockTableOffset}}, the flat block tables,
+ * the logit row indices, the decode token list and the prefill tile list {@code {seq, rowStart}}.
+ */
+final class KernelSource {
+
+    /** Query rows per prefill tile (4 warps of 16). */
+    static final int PREFILL_ROWS = 64;
+    /** Slices up to this length go through the decode kernel (one block per token), longer ones through tiles. */
+    static final int DECODE_MAX_LEN = 16;
+
+    private KernelSource() {
+    }
+
+    /** Whether the tensor-core prefill kernel supports this head size. */
+    static boolean prefillTilesSupported(int headDim) {
+        return headDim % 16 == 0 && headDim <= 128;
+    }
+
+    /** Warps of the decode kernel for {@code gb} heads per block, so that its shared memory stays under 46 KB. */
+    static int decodeWarps(int gb, int headDim) {
+        int w = 8;
+        while (w > 1 && decodeSharedBytes(w, gb, headDim) > 46 * 1024) {
+            w /= 2;
+        }
+        return w;
+    }
+
+    static long decodeSharedBytes(int w, int gb, int headDim) {
+        return 4L * (gb * headDim + (long) w * gb * 32 + 2L * w * gb + (long) w * gb * headDim);
+    }
+
+    static String source(ModelConfig c) {
+        int hd = c.headDim();
+        int gq = c.queriesPerKeyValueHead();
+        StringBuilder s = new StringBuilder();
+        def(s, "HIDDEN", c.hiddenSize());
+        def(s, "NH", c.numAttentionHeads());
+        def(s, "NKV", c.numKeyValueHeads());
+        def(s, "GQ", gq);
+        def(s, "HD", hd);
+        def(s, "HALF", hd / 2);
+        def(s, "QD", c.queryDim());
+        def(s, "KVD", c.keyValueDim());
+        def(s, "QKV_DIM", c.queryDim() + 2 * c.keyValueDim());
+        def(s, "INTER", c.intermediateSize());
+        s.append("#define EPS ").append(flt(c.rmsNormEps())).append('\n');
+        double scale = 1.0 / Math.sqrt(hd);
+        s.append("#define SCALE ").append(flt(scale)).append('\n');
+        s.append("#define SCALE_LOG2 ").append(flt(scale / Math.log(2))).append('\n');
+        def(s, "PF_BM", PREFILL_ROWS);
+        def(s, "DEC_WARPS_G", decodeWarps(gq, hd));
+        def(s, "DEC_WARPS_1", decodeWarps(1, hd));
+        def(s, "PREFILL_TILES", prefillTilesSupported(hd) ? 1 : 0);
+        s.append(BODY);
+        return s.toString();
+    }
+
+    private static void def(StringBuilder s, String name, int v) {
+        s.append("#define ").append(name).append(' ').append(v).append('\n');
+    }
+
+    private static String flt(double v) {
+        return String.format(Locale.ROOT, "%.9ef", v);
+    }
+
+    /** Block size is a run-time argument (the host chooses it); everything else is baked in. */
+    static final String BODY = """
+            typedef unsigned short bf16_t;
+            typedef unsigned int u32;
+            #define NEG_INF (__int_as_float(0xff800000))
+
+            __device__ __forceinline__ float bf2f(bf16_t v) { return __uint_as_float(((u32)v) << 16); }
+            __device__ __forceinline__ bf16_t f2bf(float f) {
+                u32 u = __float_as_uint(f);
+                if ((u & 0x7fffffffu) > 0x7f800000u) return (bf16_t)((u >> 16) | 0x40u);
+                u += 0x7fffu + ((u >> 16) & 1u);
+                return (bf16_t)(u >> 16);
+            }
+            __device__ __forceinline__ u32 pack2(float lo, float hi) { return (u32)f2bf(lo) | ((u32)f2bf(hi) << 16); }
+            __device__ __forceinline__ float warpSum(float v) {
+                for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+                return v;
+            }
+            __device__ __forceinline__ float warpMax(float v) {
+                for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+                return v;
+            }
+            // sum over the block; sh holds at least 33 floats; every thread gets the result
+            __device__ float blockSum(float v, float* sh) {
+                const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+                v = warpSum(v);
+                if (lane == 0) sh[w] = v;
+                __syncthreads();
+                const int nw = (blockDim.x + 31) >> 5;
+                if (w == 0) {
+                    float t = lane < nw ? sh[lane] : 0.f;
+                    t = warpSum(t);
+                    if (lane == 0) sh[32] = t;
+                }
+                __syncthreads();
+                return sh[32];
+            }
+            __device__ __forceinline__ long kvIndex(int blk, int kh, int off, int bs) {
+                return (((long)blk * NKV + kh) * bs + off) * HD;
+            }
+
+            // x[t] = embedding[tokens[t]] as float
+            extern "C" __global__ void embed_kernel(const int* __restrict__ tokens, const bf16_t* __restrict__ table,
+                                                    float* __restrict__ x, int rows) {
+                const int t = blockIdx.x;
+                if (t >= rows) return;
+                const bf16_t* src = table + (long)tokens[t] * HIDDEN;
+                float* dst = x + (long)t * HIDDEN;
+                for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x) dst[i] = bf2f(src[i]);
+            }
+
+            // out[r] = bf16(rmsnorm(x[src] (+ bias)) * w), src = rowIdx ? rowIdx[r] : r;
+            // with writeBack, x[src] (+ bias) is stored back (fused residual bias add)
+            extern "C" __global__ void rmsnorm_kernel(float* __restrict__ x, const float* __restrict__ bias,
+                                                      const int* __restrict__ rowIdx, const float* __restrict__ w,
+                                                      bf16_t* __restrict__ out, int rows, int writeBack) {
+                __shared__ float sh[33];
+                const int r = blockIdx.x;
+                if (r >= rows) return;
+                const int src = rowIdx ? rowIdx[r] : r;
+                float* xr = x + (long)src * HIDDEN;
+                float ss = 0.f;
+                for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x) {
+                    float v = xr[i];
+                    if (bias) v += bias[i];
+                    ss += v * v;
+                }
+                ss = blockSum(ss, sh);
+                const float inv = rsqrtf(ss / (float)HIDDEN + EPS);
+                bf16_t* o = out + (long)r * HIDDEN;
+                for (int i = threadIdx.x; i < HIDDEN; i += blockDim.x) {
+                    float v = xr[i];
+                    if (bias) {
+                        v += bias[i];
+                        if (writeBack) xr[i] = v;
+                    }
+                    o[i] = f2bf(v * inv * w[i]);
+                }
+            }
+
+            // qkv (+bias) -> RoPE(q) as bf16 into qout; RoPE(k), v as bf16 into the paged pool at slot[t]
+            extern "C" __global__ void qkv_rope_kernel(const float* __restrict__ qkv, const float* __restrict__ bias,
+                                                       const int* __restrict__ pos, const int* __restrict__ slots,
+                                                       const float* __restrict__ cosT, const float* __restrict__ sinT,
+                                                       bf16_t* __restrict__ qout, bf16_t* __restrict__ kc,
+                                                       bf16_t* __restrict__ vc, int rows, int bs) {
+                const int t = blockIdx.x;
+                if (t >= rows) return;
+                const float* row = qkv + (long)t * QKV_DIM;
+                const float* cs = cosT + (long)pos[t] * HALF;
+                const float* sn = sinT + (long)pos[t] * HALF;
+                bf16_t* qo = qout + (long)t * QD;
+                for (int i = threadIdx.x; i < NH * HALF; i += blockDim.x) {
+                    const int h = i / HALF, j = i - h * HALF;
+                    const int a = h * HD + j, b = a + HALF;
+                    float x1 = row[a], x2 = row[b];
+                    if (bias) { x1 += bias[a]; x2 += bias[b]; }
+                    const float c = cs[j], s = sn[j];
+                    qo[a] = f2bf(x1 * c - x2 * s);
+                    qo[b] = f2bf(x2 * c + x1 * s);
+                }
+                const int slot = slots[t];
+                if (slot < 0) return;
+                const int blk = slot / bs, off = slot - blk * bs;
+                for (int i = threadIdx.x; i < NKV * HALF; i += blockDim.x) {
+                    const int h = i / HALF, j = i - h * HALF;
+                    const int a = QD + h * HD + j, b = a + HALF;
+                    float x1 = row[a], x2 = row[b];
+                    if (bias) { x1 += bias[a]; x2 += bias[b]; }
+                    const float c = cs[j], s = sn[j];
+                    const long dst = kvIndex(blk, h, off, bs) + j;
+                    kc[dst] = f2bf(x1 * c - x2 * s);
+                    kc[dst + HALF] = f2bf(x2 * c + x1 * s);
+                }
+                for (int i = threadIdx.x; i < KVD; i += blockDim.x) {
+                    const int h = i / HD, d = i - h * HD;
+                    float v = row[QD + KVD + i];
+                    if (bias) v += bias[QD + KVD + i];
+                    vc[kvIndex(blk, h, off, bs) + d] = f2bf(v);
+                }
+            }
+
+            // act[t, i] = silu(gate + bg) * (up + bu); gu is [T, 2*INTER] (gate columns first)
+            extern "C" __global__ void swiglu_kernel(const bf16_t* __restrict__ gu, const float* __restrict__ bias,
+                                                     bf16_t* __restrict__ out, int rows) {
+                const long n = (long)rows * INTER;
+                for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long)gridDim.x * blockDim.x) {
+                    const long t = i / INTER;
+                    const int c = (int)(i - t * INTER);
+                    float g = bf2f(gu[t * 2 * INTER + c]);
+                    float u = bf2f(gu[t * 2 * INTER + INTER + c]);
+                    if (bias) { g += bias[c]; u += bias[INTER + c]; }
+                    out[i] = f2bf(g / (1.f + expf(-g)) * u);
+                }
+            }
+
+            // ---- decode attention: one block per (query token, group of GB query heads) ----
+            // lanes take one key each for q.k, then the dims of the output for p.v; warps split the keys;
+            // an online softmax per warp, merged at the end. Any number of query tokens per sequence.
+            #define DPL ((HD + 31) / 32)
+            template <int GB, int W>
+            __device__ __forceinline__ void attn_decode_impl(const bf16_t* __restrict__ q, const bf16_t* __restrict__ kc,
+                    const bf16_t* __restrict__ vc, const int* __restrict__ tokList, const int* __restrict__ tokSeq,
+                    const int* __restrict__ pos, const int* __restrict__ seqInfo, const int* __restrict__ bt,
+                    bf16_t* __restrict__ out, int bs) {
+                __shared__ __align__(16) float qs[GB][HD];
+                __shared__ float pb[W][GB][32];
+                __shared__ float wm[W][GB];
+                __shared__ float wl[W][GB];
+                __shared__ float wacc[W][GB][HD];
+                const int t = tokList[blockIdx.x];
+                const int h0 = blockIdx.y * GB;
+                const int kh = h0 / GQ;
+                const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+                bf16_t* o = out + (long)t * QD + h0 * HD;
+                const int s = tokSeq[t];
+                if (s < 0) {
+                    for (int i = threadIdx.x; i < GB * HD; i += blockDim.x) o[i] = 0;
+                    return;
+                }
+                for (int i = threadIdx.x; i < GB * HD; i += blockDim.x)
+                    qs[i / HD][i % HD] = bf2f(q[(long)t * QD + h0 * HD + i]) * SCALE_LOG2;
+                __syncthreads();
+                const int nkeys = pos[t] + 1;
+                const int* tab = bt + seqInfo[s * 4 + 3];
+                float m[GB], l[GB], acc[GB][DPL];
+                #pragma unroll
+                for (int g = 0; g < GB; ++g) {
+                    m[g] = NEG_INF; l[g] = 0.f;
+                    #pragma unroll
+                    for (int i = 0; i < DPL; ++i) acc[g][i] = 0.f;
+                }
+                for (int c0 = warp * 32; c0 < nkeys; c0 += W * 32) {
+                    const int j = c0 + lane;
+                    float sc[GB];
+                    #pragma unroll
+                    for (int g = 0; g < GB; ++g) sc[g] = 0.f;
+                    if (j < nkeys) {
+                        const int jb = j / bs;
+                        const bf16_t* kp = kc + kvIndex(tab[jb], kh, j - jb * bs, bs);
+            #if HD % 8 == 0
+                        for (int d = 0; d < HD; d += 8) {
+                            const uint4 raw = *(const uint4*)(kp + d);
+                            float kf[8];
+                            kf[0] = __uint_as_float(raw.x << 16); kf[1] = __uint_as_float(raw.x & 0xffff0000u);
+                            kf[2] = __uint_as_float(raw.y << 16); kf[3] = __uint_as_float(raw.y & 0xffff0000u);
+                            kf[4] = __uint_as_float(raw.z << 16); kf[5] = __uint_as_float(raw.z & 0xffff0000u);
+                            kf[6] = __uint_as_float(raw.w << 16); kf[7] = __uint_as_float(raw.w & 0xffff0000u);
+                            #pragma unroll
+                            for (int g = 0; g < GB; ++g) {
+                                const float4 qa = *(const float4*)&qs[g][d];
+                                const float4 qb = *(const float4*)&qs[g][d + 4];
+                                sc[g] += qa.x * kf[0] + qa.y * kf[1] + qa.z * kf[2] + qa.w * kf[3]
+                                       + qb.x * kf[4] + qb.y * kf[5] + qb.z * kf[6] + qb.w * kf[7];
+                            }
+                        }
+            #else
+                        for (int d = 0; d < HD; ++d) {
+                            const float kf = bf2f(kp[d]);
+                            #pragma unroll
+                            for (int g = 0; g < GB; ++g) sc[g] += qs[g][d] * kf;
+                        }
+            #endif
+                    } else {
+                        #pragma unroll
+                        for (int g = 0; g < GB; ++g) sc[g] = NEG_INF;
+                    }
+                    #pragma unroll
+                    for (int g = 0; g < GB; ++g) {
+                        const float mn = fmaxf(m[g], warpMax(sc[g]));   // finite: key c0 is valid
+                        const float corr = exp2f(m[g] - mn);
+                        const float p = j < nkeys ? exp2f(sc[g] - mn) : 0.f;
+                        l[g] = l[g] * corr + warpSum(p);
+                        #pragma unroll
+                        for (int i = 0; i < DPL; ++i) acc[g][i] *= corr;
+                        m[g] = mn;
+                        pb[warp][g][lane] = p;
+                    }
+                    __syncwarp();
+                    const int cnt = min(32, nkeys - c0);
+                    for (int jj = 0; jj < cnt; ++jj) {
+                        const int jk = c0 + jj;
+                        const int jb = jk / bs;
+                        const bf16_t* vp = vc + kvIndex(tab[jb], kh, jk - jb * bs, bs);
+                        #pragma unroll
+                        for (int i = 0; i < DPL; ++i) {
+                            const int d = lane + 32 * i;
+                            if (d < HD) {
+                                const float vf = bf2f(vp[d]);
+                                #pragma unroll
+                                for (int g = 0; g < GB; ++g) acc[g][i] += pb[warp][g][jj] * vf;
+                            }
+                        }
+                    }
+                    __syncwarp();
+                }
+                if (lane == 0) {
+                    #pragma unroll
+                    for (int g = 0; g < GB; ++g) { wm[warp][g] = m[g]; wl[warp][g] = l[g]; }
+                }
+                #pragma unroll
+                for (int g = 0; g < GB; ++g) {
+                    #pragma unroll
+                    for (int i = 0; i < DPL; ++i) {
+                        const int d = lane + 32 * i;
+                        if (d < HD) wacc[warp][g][d] = acc[g][i];
+                    }
+                }
+                __syncthreads();
+                for (int idx = threadIdx.x; idx < GB * HD; idx += blockDim.x) {
+                    const int g = idx / HD, d = idx - g * HD;
+                    float M = NEG_INF;
+                    for (int w = 0; w < W; ++w) M = fmaxf(M, wm[w][g]);
+                    float L = 0.f, A = 0.f;
+                    for (int w = 0; w < W; ++w) {
+                        const float mw = wm[w][g];
+                        if (mw == NEG_INF) continue;
+                        const float f = exp2f(mw - M);
+                        L += wl[w][g] * f;
+                        A += wacc[w][g][d] * f;
+                    }
+                    o[idx] = f2bf(A / L);
+                }
+            }
+            extern "C" __global__ void __launch_bounds__(DEC_WARPS_G * 32) attn_decode_g(const bf16_t* q, const bf16_t* kc,
+                    const bf16_t* vc, const int* tokList, const int* tokSeq, const int* pos, const int* seqInfo,
+                    const int* bt, bf16_t* out, int bs) {
+                attn_decode_impl<GQ, DEC_WARPS_G>(q, kc, vc, tokList, tokSeq, pos, seqInfo, bt, out, bs);
+            }
+            extern "C" __global__ void __launch_bounds__(DEC_WARPS_1 * 32) attn_decode_1(const bf16_t* q, const bf16_t* kc,
+                    const bf16_t* vc, const int* tokList, const int* tokSeq, const int* pos, const int* seqInfo,
+                    const int* bt, bf16_t* out, int bs) {
+                attn_decode_impl<1, DEC_WARPS_1>(q, kc, vc, tokList, tokSeq, pos, seqInfo, bt, out, bs);
+            }
+
+            // ---- prefill attention on the tensor cores (flash-attention style) ----
+            // one block = 64 query rows of one sequence x one query head; 4 warps of 16 rows;
+            // key tiles of 64 read from the paged pool into shared memory (V transposed).
+            #if PREFILL_TILES
+            #define PF_BN 64
+            #define KPAD 8
+            __device__ __forceinline__ void mma16816(float* d, const u32* a, u32 b0, u32 b1) {
+                asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 "
+                             "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\\n"
+                             : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                             : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+            }
+            extern "C" __global__ void __launch_bounds__(128) attn_prefill_kernel(const bf16_t* __restrict__ q,
+                    const bf16_t* __restrict__ kc, const bf16_t* __restrict__ vc, const int* __restrict__ tiles,
+                    const int* __restrict__ seqInfo, const int* __restrict__ bt, bf16_t* __restrict__ out, int bs) {
+                __shared__ __align__(16) bf16_t Ks[PF_BN][HD + KPAD];
+                __shared__ __align__(16) bf16_t Vt[HD][PF_BN + KPAD];
+                const int h = blockIdx.y, kh = h / GQ;
+                const int s = tiles[blockIdx.x * 2], r0 = tiles[blockIdx.x * 2 + 1];
+                const int qStart = seqInfo[s * 4], qLen = seqInfo[s * 4 + 1], ctx = seqInfo[s * 4 + 2];
+                const int* tab = bt + seqInfo[s * 4 + 3];
+                const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, tig = lane & 3;
+                const int rowA = r0 + warp * 16 + g, rowB = rowA + 8;
+                const int posA = ctx + rowA, posB = ctx + rowB;
+                const bool warpActive = r0 + warp * 16 < qLen;
+                u32 qf[HD / 16][4];
+                #pragma unroll
+                for (int k = 0; k < HD / 16; ++k) {
+                    const int col = h * HD + k * 16 + tig * 2;
+                    const u32* qa = (const u32*)(q + (long)(qStart + rowA) * QD + col);
+                    const u32* qb = (const u32*)(q + (long)(qStart + rowB) * QD + col);
+                    qf[k][0] = rowA < qLen ? qa[0] : 0u;
+                    qf[k][1] = rowB < qLen ? qb[0] : 0u;
+                    qf[k][2] = rowA < qLen ? qa[4] : 0u;
+                    qf[k][3] = rowB < qLen ? qb[4] : 0u;
+                }
+                float o[HD / 8][4];
+                #pragma unroll
+                for (int i = 0; i < HD / 8; ++i) { o[i][0] = 0.f; o[i][1] = 0.f; o[i][2] = 0.f; o[i][3] = 0.f; }
+                float mA = NEG_INF, mB = NEG_INF, lA = 0.f, lB = 0.f;
+                const int lastRow = min(r0 + PF_BM, qLen) - 1;
+                const int nkeys = ctx + lastRow + 1;
+                for (int k0 = 0; k0 < nkeys; k0 += PF_BN) {
+                    __syncthreads();
+                    for (int c = threadIdx.x; c < PF_BN * (HD / 8); c += blockDim.x) {
+                        const int kr = c % PF_BN, d8 = (c / PF_BN) * 8;
+                        const int j = k0 + kr;
+                        uint4 kv = make_uint4(0u, 0u, 0u, 0u), vv = make_uint4(0u, 0u, 0u, 0u);
+                        if (j < nkeys) {
+                            const int jb = j / bs;
+                            const long base = kvIndex(tab[jb], kh, j - jb * bs, bs) + d8;
+                            kv = *(const uint4*)(kc + base);
+                            vv = *(const uint4*)(vc + base);
+                        }
+                        *(uint4*)&Ks[kr][d8] = kv;
+                        Vt[d8 + 0][kr] = (bf16_t)(vv.x & 0xffffu); Vt[d8 + 1][kr] = (bf16_t)(vv.x >> 16);
+                        Vt[d8 + 2][kr] = (bf16_t)(vv.y & 0xffffu); Vt[d8 + 3][kr] = (bf16_t)(vv.y >> 16);
+                        Vt[d8 + 4][kr] = (bf16_t)(vv.z & 0xffffu); Vt[d8 + 5][kr] = (bf16_t)(vv.z >> 16);
+                        Vt[d8 + 6][kr] = (bf16_t)(vv.w & 0xffffu); Vt[d8 + 7][kr] = (bf16_t)(vv.w >> 16);
+                    }
+                    __syncthreads();
+                    if (!warpActive) continue;
+                    float sf[PF_BN / 8][4];
+                    #pragma unroll
+                    for (int nt = 0; nt < PF_BN / 8; ++nt) {
+                        sf[nt][0] = 0.f; sf[nt][1] = 0.f; sf[nt][2] = 0.f; sf[nt][3] = 0.f;
+                        #pragma unroll
+                        for (int k = 0; k < HD / 16; ++k) {
+                            const u32 b0 = *(const u32*)&Ks[nt * 8 + g][k * 16 + tig * 2];
+                            const u32 b1 = *(const u32*)&Ks[nt * 8 + g][k * 16 + tig * 2 + 8];
+                            mma16816(sf[nt], qf[k], b0, b1);
+                        }
+                    }
+                    float mxA = NEG_INF, mxB = NEG_INF;
+                    #pragma unroll
+                    for (int nt = 0; nt < PF_BN / 8; ++nt) {
+                        const int j0 = k0 + nt * 8 + tig * 2;
+                        sf[nt][0] = (j0 <= posA && j0 < nkeys) ? sf[nt][0] * SCALE_LOG2 : NEG_INF;
+                        sf[nt][1] = (j0 + 1 <= posA && j0 + 1 < nkeys) ? sf[nt][1] * SCALE_LOG2 : NEG_INF;
+                        sf[nt][2] = (j0 <= posB && j0 < nkeys) ? sf[nt][2] * SCALE_LOG2 : NEG_INF;
+                        sf[nt][3] = (j0 + 1 <= posB && j0 + 1 < nkeys) ? sf[nt][3] * SCALE_LOG2 : NEG_INF;
+                        mxA = fmaxf(mxA, fmaxf(sf[nt][0], sf[nt][1]));
+                        mxB = fmaxf(mxB, fmaxf(sf[nt][2], sf[nt][3]));
+                    }
+                    mxA = fmaxf(mxA, __shfl_xor_sync(0xffffffffu, mxA, 1));
+                    mxA = fmaxf(mxA, __shfl_xor_sync(0xffffffffu, mxA, 2));
+                    mxB = fmaxf(mxB, __shfl_xor_sync(0xffffffffu, mxB, 1));
+                    mxB = fmaxf(mxB, __shfl_xor_sync(0xffffffffu, mxB, 2));
+                    const float mnA = fmaxf(mA, mxA), mnB = fmaxf(mB, mxB);
+                    const float baseA = mnA == NEG_INF ? 0.f : mnA, baseB = mnB == NEG_INF ? 0.f : mnB;
+                    const float corrA = exp2f(mA - baseA), corrB = exp2f(mB - baseB);
+                    float sumA = 0.f, sumB = 0.f;
+                    #pragma unroll
+                    for (int nt = 0; nt < PF_BN / 8; ++nt) {
+                        sf[nt][0] = exp2f(sf[nt][0] - baseA); sf[nt][1] = exp2f(sf[nt][1] - baseA);
+                        sf[nt][2] = exp2f(sf[nt][2] - baseB); sf[nt][3] = exp2f(sf[nt][3] - baseB);
+                        sumA += sf[nt][0] + sf[nt][1];
+                        sumB += sf[nt][2] + sf[nt][3];
+                    }
+                    sumA += __shfl_xor_sync(0xffffffffu, sumA, 1);
+                    sumA += __shfl_xor_sync(0xffffffffu, sumA, 2);
+                    sumB += __shfl_xor_sync(0xffffffffu, sumB, 1);
+                    sumB += __shfl_xor_sync(0xffffffffu, sumB, 2);
+                    lA = lA * corrA + sumA; lB = lB * corrB + sumB;
+                    mA = mnA; mB = mnB;
+                    #pragma unroll
+                    for (int i = 0; i < HD / 8; ++i) { o[i][0] *= corrA; o[i][1] *= corrA; o[i][2] *= corrB; o[i][3] *= corrB; }
+                    #pragma unroll
+                    for (int kk = 0; kk < PF_BN / 16; ++kk) {
+                        u32 a[4];
+                        a[0] = pack2(sf[2 * kk][0], sf[2 * kk][1]);
+                        a[1] = pack2(sf[2 * kk][2], sf[2 * kk][3]);
+                        a[2] = pack2(sf[2 * kk + 1][0], sf[2 * kk + 1][1]);
+                        a[3] = pack2(sf[2 * kk + 1][2], sf[2 * kk + 1][3]);
+                        #pragma unroll
+                        for (int dt = 0; dt < HD / 8; ++dt) {
+                            const u32 b0 = *(const u32*)&Vt[dt * 8 + g][kk * 16 + tig * 2];
+                            const u32 b1 = *(const u32*)&Vt[dt * 8 + g][kk * 16 + tig * 2 + 8];
+                            mma16816(o[dt], a, b0, b1);
+                        }
+                    }
+                }
+                if (!warpActive) return;
+                const float invA = lA > 0.f ? 1.f / lA : 0.f, invB = lB > 0.f ? 1.f / lB : 0.f;
+                #pragma unroll
+                for (int dt = 0; dt < HD / 8; ++dt) {
+                    const int col = h * HD + dt * 8 + tig * 2;
+                    if (rowA < qLen) *(u32*)(out + (long)(qStart + rowA) * QD + col) = pack2(o[dt][0] * invA, o[dt][1] * invA);
+                    if (rowB < qLen) *(u32*)(out + (long)(qStart + rowB) * QD + col) = pack2(o[dt][2] * invB, o[dt][3] * invB);
+                }
+            }
+            #endif
+            """;
+}

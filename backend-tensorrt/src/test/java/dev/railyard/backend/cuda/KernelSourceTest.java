@@ -1,0 +1,81 @@
+package dev.railyard.backend.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.railyard.spi.model.DType;
+import dev.railyard.spi.model.ModelConfig;
+import dev.railyard.spi.model.RopeScaling;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The parts of the backend that run on the host: kernel source generation, conversions, tables. */
+class KernelSourceTest {
+
+    private static ModelConfig tinyllama() {
+        return new ModelConfig("LlamaForCausalLM", "llama", 32000, 2048, 5632, 22, 32, 4, 64, 1e-5, 10000, RopeScaling.NONE,
+                2048, false, false, false, false, 1, List.of(2), DType.BF16);
+    }
+
+    @Test
+    void sourceBakesInTheModelShape() {
+        String s = KernelSource.source(tinyllama());
+        assertThat(s).contains("#define HIDDEN 2048", "#define NH 32", "#define NKV 4", "#define GQ 8", "#define HD 64",
+                "#define QKV_DIM 2560", "#define INTER 5632", "#define PREFILL_TILES 1");
+        for (String k : List.of("embed_kernel", "rmsnorm_kernel", "qkv_rope_kernel", "swiglu_kernel", "attn_decode_g",
+                "attn_decode_1", "attn_prefill_kernel")) {
+            assertThat(s).as(k).containsPattern("extern \"C\" __global__ void (__launch_bounds__\\(\\w+( \\* 32)?\\) )?" + k + "\\(");
+        }
+        assertThat(s).doesNotContain("#include");
+    }
+
+    @Test
+    void decodeKernelSharedMemoryFits() {
+        for (int hd : new int[] {16, 32, 64, 80, 96, 128, 256}) {
+            for (int gb : new int[] {1, 2, 4, 7, 8, 16}) {
+                int w = KernelSource.decodeWarps(gb, hd);
+                assertThat(w).isBetween(1, 8);
+                if (gb * hd <= 1024) {
+                    assertThat(KernelSource.decodeSharedBytes(w, gb, hd)).as("gb %d hd %d", gb, hd).isLessThanOrEqualTo(46 * 1024);
+                }
+            }
+        }
+        assertThat(KernelSource.prefillTilesSupported(64)).isTrue();
+        assertThat(KernelSource.prefillTilesSupported(128)).isTrue();
+        assertThat(KernelSource.prefillTilesSupported(72)).isFalse();
+        assertThat(KernelSource.prefillTilesSupported(256)).isFalse();
+    }
+
+    @Test
+    void graphBuckets() {
+        assertThat(CudaBackend.bucket(1)).isEqualTo(1);
+        assertThat(CudaBackend.bucket(2)).isEqualTo(2);
+        assertThat(CudaBackend.bucket(3)).isEqualTo(4);
+        assertThat(CudaBackend.bucket(5)).isEqualTo(8);
+        assertThat(CudaBackend.bucket(128)).isEqualTo(128);
+        assertThat(CudaBackend.bucket(129)).isEqualTo(256);
+    }
+
+    @Test
+    void bfloat16RoundsToNearestEven() {
+        assertThat(DeviceWeights.toBf16(1.0f)).isEqualTo((short) 0x3f80);
+        assertThat(DeviceWeights.fromBf16(DeviceWeights.toBf16(1.00390625f))).isEqualTo(1.0f); // tie -> even
+        assertThat(DeviceWeights.fromBf16(DeviceWeights.toBf16(1.01171875f))).isEqualTo(1.015625f); // tie -> even (up)
+        assertThat(DeviceWeights.fromBf16(DeviceWeights.toBf16(-3.3f))).isCloseTo(-3.3f, org.assertj.core.data.Offset.offset(0.02f));
+        assertThat(Float.isNaN(DeviceWeights.fromBf16(DeviceWeights.toBf16(Float.NaN)))).isTrue();
+        assertThat(DeviceWeights.fromBf16(DeviceWeights.toBf16(Float.POSITIVE_INFINITY))).isEqualTo(Float.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void ropeTablesMatchTheDefinitionAndLlama3Scaling() {
+        float[][] t = DeviceWeights.ropeTables(16, 10000, RopeScaling.NONE, 8);
+        // position 3, pair 1: angle 3 * 10000^(-2/16)
+        double ang = 3 * Math.pow(10000, -2.0 / 16);
+        assertThat((double) t[0][3 * 8 + 1]).isCloseTo(Math.cos(ang), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat((double) t[1][3 * 8 + 1]).isCloseTo(Math.sin(ang), org.assertj.core.data.Offset.offset(1e-6));
+        RopeScaling llama3 = new RopeScaling("llama3", 8.0, 1.0, 4.0, 8192);
+        float[] plain = DeviceWeights.inverseFrequencies(128, 500000, RopeScaling.NONE);
+        float[] scaled = DeviceWeights.inverseFrequencies(128, 500000, llama3);
+        assertThat(scaled[0]).isEqualTo(plain[0]); // high frequency: unchanged
+        assertThat((double) scaled[63]).isCloseTo(plain[63] / 8.0, org.assertj.core.data.Offset.offset(1e-12)); // low: / factor
+    }
+}
