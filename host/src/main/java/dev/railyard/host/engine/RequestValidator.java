@@ -30,6 +30,12 @@ final class RequestValidator {
                     + " tokens but the model's context length is " + info.maxContextLength()
                     + " (prompt plus at least one generated token must fit)");
         }
+        int poolTokens = info.numBlocks() * info.blockSize();
+        if (prompt.length >= poolTokens) {
+            throw new InvalidRequestException(InvalidRequestException.Kind.CONTEXT_TOO_LONG, "prompt has " + prompt.length
+                    + " tokens but the whole KV cache holds " + poolTokens + " (" + info.numBlocks() + " blocks of "
+                    + info.blockSize() + ")");
+        }
         if (r.maxTokens() < 1) {
             throw new InvalidRequestException("max_tokens must be at least 1, was " + r.maxTokens());
         }
@@ -51,7 +57,8 @@ final class RequestValidator {
             throw new InvalidRequestException("timeout must be positive");
         }
         long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-        int maxTokens = Math.min(r.maxTokens(), info.maxContextLength() - prompt.length);
+        // a sequence can never outgrow the context nor the whole KV pool
+        int maxTokens = Math.min(r.maxTokens(), Math.min(info.maxContextLength(), poolTokens) - prompt.length);
         return new Admission(prompt, sp.withSeed(seed), maxTokens);
     }
 

@@ -32,14 +32,15 @@ public final class SpeculativeVerifier {
     /**
      * @param logits rows {@code firstRow .. firstRow + k} hold the target's logits after the
      *     pending token and after each draft token
-     * @param history the sequence's tokens (for the repetition penalty) with room for k more
+     * @param history the sequence's tokens, for the repetition penalty; may be null when the
+     *     request has no penalty
      * @param historyLength tokens of {@code history} before the drafts
      */
     public Verdict verify(float[] logits, int firstRowOffset, int vocab, DraftProposal draft, SamplingParams params,
                           RandomGenerator random, int[] history, int historyLength) {
         int k = draft.length();
         int[] emitted = new int[k + 1];
-        int[] hist = Arrays.copyOf(history, historyLength + k + 1);
+        int[] hist = history == null ? null : Arrays.copyOf(history, historyLength + k + 1);
         int histLen = historyLength;
         for (int i = 0; i < k; i++) {
             int rowOffset = firstRowOffset + i * vocab;
@@ -61,7 +62,10 @@ public final class SpeculativeVerifier {
                 }
                 emitted[i] = x;
             }
-            hist[histLen++] = x;
+            if (hist != null) {
+                hist[histLen] = x;
+            }
+            histLen++;
         }
         emitted[k] = sampler.sample(logits, firstRowOffset + k * vocab, vocab, params, random, hist, histLen);
         return new Verdict(k, emitted);

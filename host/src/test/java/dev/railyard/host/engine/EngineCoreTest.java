@@ -183,9 +183,12 @@ class EngineCoreTest {
         };
         EngineCore core = new EngineCore(small, all, "all-in", EngineSettings.defaults(), new dev.railyard.host.clock.VirtualClock(),
                 null, Set.of());
-        GenerationHandle h = core.submit(greedy(2, prompt(20, 1)), null);
+        GenerationHandle h = core.submit(greedy(2, prompt(8, 1)), null);
+        core.submit(greedy(2, prompt(8, 2)), null);
         core.iterate();
-        assertThat(h.result().join().error()).contains("rule P6").contains("needs 5 new KV blocks but only 3");
+        assertThat(h.result().join().error()).contains("rule P6").contains("needs 4 new KV blocks but only 3");
+        assertThatThrownBy(() -> core.submit(greedy(2, prompt(20, 1)), null))
+                .hasMessageContaining("prompt has 20 tokens but the whole KV cache holds 12 (3 blocks of 4)");
     }
 
     @Test
