@@ -20,8 +20,8 @@ LOADS = {
 }
 
 
-def tree(accs, indent="        "):
-    """Inline 16-way transposing lane sum; result lanes in BITREV order, stored to acc[SUMS..]."""
+def tree(accs, indent="        ", group=0):
+    """Inline 16-way transposing lane sum; result lanes in natural order at acc[SUMS + 16 * group ..]."""
     assert len(accs) == 16
     out = []
     level = list(accs)
@@ -29,18 +29,21 @@ def tree(accs, indent="        "):
         nxt = []
         for j in range(0, len(level), 2):
             a, b = level[j], level[j + 1]
-            name = f"s{s}_{j // 2}"
+            name = f"g{group}s{s}_{j // 2}"
             out.append(f"{indent}FloatVector {name} = {a}.blend({b}, M{s}).add({b}.blend({a}, M{s}).rearrange(X{s}));\n")
             nxt.append(name)
         level = nxt
-    out.append(f"{indent}{level[0]}.rearrange(BITREV).intoArray(acc, SUMS);\n")
+    out.append(f"{indent}{level[0]}.rearrange(BITREV).intoArray(acc, SUMS + {16 * group});\n")
     return "".join(out)
 
 
 def kernel(dt, T, R):
     full, eb = LOADS[dt]
     accs = [f"a{t}_{r}" for t in range(T) for r in range(R)]
-    pad = accs + [accs[i % len(accs)] for i in range(len(accs), 16)]
+    groups = []
+    for g in range(0, len(accs), 16):
+        part = accs[g:g + 16]
+        groups.append(part + [part[i % len(part)] for i in range(len(part), 16)])
     s = []
     s.append(f"    /**\n     * {T} token row(s) times {R} weight rows of {dt} (K a multiple of L, {{@link VectorMath#WIDE16}}): the dot\n"
              f"     * product of token t with row r goes to {{@code acc[SUMS + t * {R} + r]}}.\n     */\n")
@@ -62,7 +65,8 @@ def kernel(dt, T, R):
         for r in range(R):
             s.append(f"            a{t}_{r} = x{t}.fma(w{r}, a{t}_{r});\n")
     s.append("        }\n")
-    s.append(tree(pad))
+    for g, part in enumerate(groups):
+        s.append(tree(part, group=g))
     s.append("    }\n\n")
     return "".join(s)
 
@@ -120,6 +124,9 @@ def main():
     body.append(kernel("F32", 4, 4))
     body.append(kernel("F32", 2, 8))
     body.append(kernel("F32", 8, 2))
+    body.append(kernel("F32", 6, 4))
+    body.append(kernel("F32", 4, 6))
+    body.append(kernel("F32", 8, 3))
     body.append("}\n")
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "..", OUT), "w") as f:

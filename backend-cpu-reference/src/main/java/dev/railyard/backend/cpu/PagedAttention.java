@@ -54,6 +54,7 @@ final class PagedAttention {
         MemorySegment pool = cache.segment();
         float[] sc = s.scores;
         int stride = s.scoresStride;
+        long dStride = (long) bs * Float.BYTES;
         for (int gi = 0; gi < group; gi++) {
             int h = kvHead * group + gi;
             int qh = qo + h * headDim;
@@ -61,19 +62,51 @@ final class PagedAttention {
             for (int b = 0; b < blocks; b++) {
                 long kb = cache.keyBase(layer, blockTable[b], kvHead);
                 int count = Math.min(bs, n - b * bs);
-                for (int c = 0; c < count; c += L) {
-                    VectorMask<Float> m = F.indexInRange(c, count);
-                    FloatVector score = scores(pool, kb + (long) c * Float.BYTES, (long) bs * Float.BYTES, q, qh, m);
-                    score.mul(scale).intoArray(sc, so + b * bs + c, m);
+                int c = 0;
+                for (; c + L <= count; c += L) {
+                    scores(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c);
+                }
+                if (c < count) {
+                    scoresMasked(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c, count - c);
                 }
             }
             float sum = softmax(sc, so, n);
-            weightedValues(layer, blockTable, n, kvHead, sc, so, sum, out, oo + h * headDim, pool);
+            int vo = oo + h * headDim;
+            int d0 = 0;
+            for (; d0 + 4 * L <= headDim; d0 += 4 * L) {
+                weightedValues4(layer, blockTable, n, kvHead, sc, so, sum, out, vo, d0, pool);
+            }
+            for (; d0 < headDim; d0 += L) {
+                weightedValues1(layer, blockTable, n, kvHead, sc, so, sum, out, vo, d0, pool);
+            }
         }
     }
 
-    /** Scores of up to L consecutive slots of one block: keys at {@code kb + d * dStride}. */
-    private FloatVector scores(MemorySegment pool, long kb, long dStride, float[] q, int qh, VectorMask<Float> m) {
+    /** Scaled scores of L consecutive slots of one block, keys at {@code kb + d * dStride}, into {@code sc[at ..]}. */
+    private void scores(MemorySegment pool, long kb, long dStride, float[] q, int qh, float[] sc, int at) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        int d = 0;
+        long p = kb;
+        for (; d + 4 <= headDim; d += 4) {
+            c0 = FloatVector.fromMemorySegment(F, pool, p, LE).fma(FloatVector.broadcast(F, q[qh + d]), c0);
+            c1 = FloatVector.fromMemorySegment(F, pool, p + dStride, LE).fma(FloatVector.broadcast(F, q[qh + d + 1]), c1);
+            c2 = FloatVector.fromMemorySegment(F, pool, p + 2 * dStride, LE).fma(FloatVector.broadcast(F, q[qh + d + 2]), c2);
+            c3 = FloatVector.fromMemorySegment(F, pool, p + 3 * dStride, LE).fma(FloatVector.broadcast(F, q[qh + d + 3]), c3);
+            p += 4 * dStride;
+        }
+        for (; d < headDim; d++) {
+            c0 = FloatVector.fromMemorySegment(F, pool, p, LE).fma(FloatVector.broadcast(F, q[qh + d]), c0);
+            p += dStride;
+        }
+        c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(sc, at);
+    }
+
+    /** {@link #scores} for the first {@code count < L} slots: the same lane-wise arithmetic. */
+    private void scoresMasked(MemorySegment pool, long kb, long dStride, float[] q, int qh, float[] sc, int at, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
         FloatVector c0 = FloatVector.zero(F);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
@@ -91,7 +124,7 @@ final class PagedAttention {
             c0 = FloatVector.fromMemorySegment(F, pool, p, LE, m).fma(FloatVector.broadcast(F, q[qh + d]), c0);
             p += dStride;
         }
-        return c0.add(c1).add(c2.add(c3));
+        c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(sc, at, m);
     }
 
     /** Replaces {@code sc[so .. so + n)} by {@code exp(s - max)} and returns their sum. */
@@ -101,11 +134,10 @@ final class PagedAttention {
         for (; j + L <= n; j += L) {
             mx = mx.max(FloatVector.fromArray(F, sc, so + j));
         }
-        if (j < n) {
-            VectorMask<Float> m = F.indexInRange(j, n);
-            mx = mx.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, sc, so + j, m), m);
-        }
         float max = mx.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            max = Math.max(max, sc[so + j]);
+        }
         FloatVector sum = FloatVector.zero(F);
         j = 0;
         for (; j + L <= n; j += L) {
@@ -122,37 +154,54 @@ final class PagedAttention {
         return VectorMath.sumLanes(sum);
     }
 
-    /** {@code out[d] = Σ_j e_j · V_j[d] / sum}, positions in order, four vectors of dimensions at a time. */
-    private void weightedValues(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, float sum,
-                                float[] out, int oo, MemorySegment pool) {
+    /**
+     * Dimensions {@code [d0, d0 + 4L)} of {@code Σ_j e_j · V_j / sum}, positions in order: one FMA
+     * chain per dimension.
+     */
+    private void weightedValues4(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, float sum,
+                                 float[] out, int oo, int d0, MemorySegment pool) {
         int bs = cache.blockSize();
         long rowBytes = (long) headDim * Float.BYTES;
-        for (int d0 = 0; d0 < headDim; d0 += 4 * L) {
-            VectorMask<Float> m0 = F.indexInRange(d0, headDim);
-            VectorMask<Float> m1 = F.indexInRange(d0 + L, headDim);
-            VectorMask<Float> m2 = F.indexInRange(d0 + 2 * L, headDim);
-            VectorMask<Float> m3 = F.indexInRange(d0 + 3 * L, headDim);
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            long dOff = (long) d0 * Float.BYTES;
-            for (int j0 = 0; j0 < n; j0 += bs) {
-                long vb = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
-                int count = Math.min(bs, n - j0);
-                for (int slot = 0; slot < count; slot++) {
-                    FloatVector w = FloatVector.broadcast(F, e[eo + j0 + slot]);
-                    long p = vb + slot * rowBytes;
-                    a0 = FloatVector.fromMemorySegment(F, pool, p, LE, m0).fma(w, a0);
-                    a1 = FloatVector.fromMemorySegment(F, pool, p + (long) L * Float.BYTES, LE, m1).fma(w, a1);
-                    a2 = FloatVector.fromMemorySegment(F, pool, p + 2L * L * Float.BYTES, LE, m2).fma(w, a2);
-                    a3 = FloatVector.fromMemorySegment(F, pool, p + 3L * L * Float.BYTES, LE, m3).fma(w, a3);
-                }
+        long vl = (long) L * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        long dOff = (long) d0 * Float.BYTES;
+        for (int j0 = 0; j0 < n; j0 += bs) {
+            long p = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
+            int end = Math.min(j0 + bs, n);
+            for (int j = j0; j < end; j++) {
+                FloatVector w = FloatVector.broadcast(F, e[eo + j]);
+                a0 = FloatVector.fromMemorySegment(F, pool, p, LE).fma(w, a0);
+                a1 = FloatVector.fromMemorySegment(F, pool, p + vl, LE).fma(w, a1);
+                a2 = FloatVector.fromMemorySegment(F, pool, p + 2 * vl, LE).fma(w, a2);
+                a3 = FloatVector.fromMemorySegment(F, pool, p + 3 * vl, LE).fma(w, a3);
+                p += rowBytes;
             }
-            a0.div(sum).intoArray(out, oo + d0, m0);
-            a1.div(sum).intoArray(out, oo + d0 + L, m1);
-            a2.div(sum).intoArray(out, oo + d0 + 2 * L, m2);
-            a3.div(sum).intoArray(out, oo + d0 + 3 * L, m3);
         }
+        a0.div(sum).intoArray(out, oo + d0);
+        a1.div(sum).intoArray(out, oo + d0 + L);
+        a2.div(sum).intoArray(out, oo + d0 + 2 * L);
+        a3.div(sum).intoArray(out, oo + d0 + 3 * L);
+    }
+
+    /** {@link #weightedValues4} for one vector of dimensions (masked past the head's end). */
+    private void weightedValues1(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, float sum,
+                                 float[] out, int oo, int d0, MemorySegment pool) {
+        int bs = cache.blockSize();
+        long rowBytes = (long) headDim * Float.BYTES;
+        VectorMask<Float> m = F.indexInRange(d0, headDim);
+        FloatVector a = FloatVector.zero(F);
+        long dOff = (long) d0 * Float.BYTES;
+        for (int j0 = 0; j0 < n; j0 += bs) {
+            long p = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
+            int end = Math.min(j0 + bs, n);
+            for (int j = j0; j < end; j++) {
+                a = FloatVector.fromMemorySegment(F, pool, p, LE, m).fma(FloatVector.broadcast(F, e[eo + j]), a);
+                p += rowBytes;
+            }
+        }
+        a.div(sum).intoArray(out, oo + d0, m);
     }
 }

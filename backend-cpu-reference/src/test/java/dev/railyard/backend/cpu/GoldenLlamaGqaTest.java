@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.railyard.host.model.ModelLoader;
 import dev.railyard.spi.backend.Backend;
 import dev.railyard.spi.model.LoadedModel;
 import java.io.IOException;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The backend against what Hugging Face transformers computed for the golden tiny Llama (GQA,
- * untied head; see {@code golden/README.md}), loaded by the host's {@link ModelLoader}: every
+ * untied head; see {@code golden/README.md}), read by {@link GoldenCheckpoint}: every
  * logits row within relative L2 1e-4, and greedy decoding equal up to the first step whose
  * top-2 margin in the reference is under 1e-3.
  */
@@ -34,7 +33,7 @@ class GoldenLlamaGqaTest {
     @BeforeAll
     static void load() throws IOException, URISyntaxException {
         Path dir = Path.of(GoldenLlamaGqaTest.class.getResource("/golden/llama-gqa/config.json").toURI()).getParent();
-        model = ModelLoader.load(dir);
+        model = GoldenCheckpoint.load(dir);
         golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
     }
 
