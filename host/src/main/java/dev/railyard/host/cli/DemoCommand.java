@@ -83,10 +83,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             try (RailyardRuntime rt = RuntimeFactory.open(c, Clock.system(), line -> { })) {
                 long t0 = System.nanoTime();
-                List<GenerationResult> results = workload.run(rt.engine(), done ->
-                        System.err.printf("\r  %-12s %3d / %d requests done", scheduler, done, requests));
+                ProgressLine progress = new ProgressLine(System.err, scheduler, requests);
+                progress.update(0);
+                List<GenerationResult> results = workload.run(rt.engine(), progress::update);
                 double wall = (System.nanoTime() - t0) / 1e9;
-                System.err.println();
                 LatencySummary s = LatencySummary.of(results, wall);
                 table.row(scheduler + (scheduler.equals("speculative") ? " (draft model)" : ""), ms(s.ttftP50Ms()), ms(s.ttftP99Ms()),
                         ms(s.tpotP50Ms()), ms(s.tpotP99Ms()), String.format("%.1f tok/s", s.outputTokensPerSecond()),

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             TestCommand.class,
             EngineBenchCommand.class,
+            SpecBenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
