@@ -46,6 +46,19 @@ final class GpuChecks {
 
     private final PrintStream out;
     final List<Outcome> outcomes = new ArrayList<>();
+    /** The backend under test: cuda, or cpu-reference to dry-run the checks themselves on a machine without a GPU. */
+    boolean dryRunOnCpu;
+
+    private Backend openUnderTest(LoadedModel m, int numBlocks, int maxTokens) {
+        if (dryRunOnCpu) {
+            Backend b = openCpuReference(m, numBlocks, maxTokens);
+            if (b == null) {
+                throw new IllegalStateException("cpu-reference is not on the class path");
+            }
+            return b;
+        }
+        return openCuda(m, numBlocks, maxTokens, true);
+    }
 
     GpuChecks(PrintStream out) {
         this.out = out;
@@ -108,7 +121,7 @@ final class GpuChecks {
         int vocab = model.config().vocabSize();
         List<JsonNode> cases = new ArrayList<>();
         g.get("cases").forEach(cases::add);
-        Backend cuda = openCuda(model, 512, 1024, true);
+        Backend cuda = openUnderTest(model, 512, 1024);
         Backend cpu = null;
         try {
             cpu = openCpuReference(model, 512, 1024);
@@ -384,7 +397,7 @@ final class GpuChecks {
     private void randomModel(String name, LoadedModel m) {
         int vocab = m.config().vocabSize();
         List<Object[]> gpuRows;
-        try (Backend cuda = openCuda(m, 256, 512, true)) {
+        try (Backend cuda = openUnderTest(m, 256, 512)) {
             gpuRows = scenario(cuda, vocab, 5);
         }
         ReferenceModel ref = new ReferenceModel(m);
