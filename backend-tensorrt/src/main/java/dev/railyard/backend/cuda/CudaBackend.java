@@ -56,7 +56,7 @@ final class CudaBackend implements Backend {
     private final BackendInfo info;
     private final CUstream_st stream;
     private final Kernels kernels;
-    private final DenseLayers dense;
+    private final CudaDenseLayers dense;
     private final DeviceWeights w;
 
     private final CUfunc_st kEmbed;
@@ -153,19 +153,19 @@ final class CudaBackend implements Backend {
         Gpu.check(cudaStreamCreate(stream), "cudaStreamCreate");
 
         List<String> names = new java.util.ArrayList<>(List.of("embed_kernel", "rmsnorm_kernel", "qkv_rope_kernel",
-                "swiglu_kernel", "attn_decode_g", "attn_decode_1"));
+                "swiglu_kernel", "attn_decode_g", "attn_decode_1", "gemv_f32", "gemv_bf16"));
         prefillTiles = KernelSource.prefillTilesSupported(cfg.headDim());
         if (prefillTiles) {
             names.add("attn_prefill_kernel");
         }
         Kernels k = null;
-        DenseLayers d = null;
+        CudaDenseLayers d = null;
         DeviceWeights wt = null;
         try {
-            k = new Kernels(KernelSource.source(cfg), major, minor, names);
+            k = new Kernels(KernelSource.source(cfg, blockSize), major, minor, names);
             progress.accept(String.format(Locale.ROOT, "cuda: NVRTC compiled %d kernels for %s in %.0f ms", names.size(), k.arch,
                     k.compileMillis));
-            d = new CublasDenseLayers(stream, 32L << 20);
+            d = new CudaDenseLayers(new CublasDenseLayers(stream, 32L << 20), k, stream, config.smallBatchGemv);
             wt = DeviceWeights.upload(model, maxContext, progress);
         } catch (RuntimeException | Error e) {
             if (wt != null) {
@@ -267,7 +267,7 @@ final class CudaBackend implements Backend {
     }
 
     /** The dense layers (the benchmark times a raw GEMM through them). */
-    DenseLayers dense() {
+    CudaDenseLayers dense() {
         return dense;
     }
 
@@ -286,6 +286,15 @@ final class CudaBackend implements Backend {
 
     int graphCount() {
         return graphs.size();
+    }
+
+    /** Drops the captured graphs (after a change that alters what a step launches). */
+    void resetGraphs() {
+        Gpu.sync(stream);
+        for (CUgraphExec_st e : graphs.values()) {
+            cudaGraphExecDestroy(e);
+        }
+        graphs.clear();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -532,6 +541,9 @@ final class CudaBackend implements Backend {
         int t = lay.tokens();
         int h = cfg.hiddenSize();
         Kernels k = kernels;
+        if (profiling) {
+            mark("start");
+        }
         k.args().ptr(metaPtr(lay.oTokens())).ptr(w.embed).ptr(dX).i32(t).launch(kEmbed, t, 1, 256, stream);
         debugSync("embed");
         int normThreads = normThreads();
@@ -539,7 +551,7 @@ final class CudaBackend implements Backend {
         for (int l = 0; l < cfg.numLayers(); l++) {
             long prevDownBias = l > 0 ? w.downBias[l - 1] : 0;
             k.args().ptr(dX).ptr(prevDownBias).ptr(0).ptr(w.inputNorm[l]).ptr(dXn).i32(t).i32(1).launch(kNorm, t, 1, normThreads, stream);
-            debugSync("input norm");
+            debugSync("rmsnorm");
             dense.linear(w.qkv[l], dXn, dQkv, t, DenseLayers.Out.F32, false);
             debugSync("qkv gemm");
             k.args().ptr(dQkv).ptr(w.qkvBias[l]).ptr(metaPtr(lay.oPos())).ptr(metaPtr(lay.oSlot())).ptr(w.ropeCos).ptr(w.ropeSin)
@@ -563,7 +575,7 @@ final class CudaBackend implements Backend {
             dense.linear(w.o[l], dAttn, dX, t, DenseLayers.Out.F32, true);
             debugSync("o gemm");
             k.args().ptr(dX).ptr(w.oBias[l]).ptr(0).ptr(w.postNorm[l]).ptr(dXn).i32(t).i32(1).launch(kNorm, t, 1, normThreads, stream);
-            debugSync("post norm");
+            debugSync("rmsnorm");
             dense.linear(w.gateUp[l], dXn, dGu, t, DenseLayers.Out.BF16, false);
             debugSync("gate_up gemm");
             long n = (long) t * cfg.intermediateSize();
@@ -639,7 +651,52 @@ final class CudaBackend implements Backend {
         }
     }
 
+    // ---- profiling: CUDA events between the stages of one eager step ----
+    private boolean profiling;
+    private final List<org.bytedeco.cuda.cudart.CUevent_st> events = new java.util.ArrayList<>();
+    private final List<String> eventNames = new java.util.ArrayList<>();
+    private int eventCount;
+
+    private void mark(String what) {
+        if (eventCount == events.size()) {
+            org.bytedeco.cuda.cudart.CUevent_st e = new org.bytedeco.cuda.cudart.CUevent_st();
+            Gpu.check(cudaEventCreate(e), "cudaEventCreate");
+            events.add(e);
+            eventNames.add(what);
+        }
+        eventNames.set(eventCount, what);
+        Gpu.check(cudaEventRecord(events.get(eventCount++), stream), "cudaEventRecord");
+    }
+
+    /**
+     * Runs {@code batch} eagerly with an event after every stage and returns milliseconds per stage
+     * name (summed over layers), in first-seen order. For the benchmark; the step's effects are the
+     * same as {@link #execute}.
+     */
+    Map<String, Double> profile(StepBatch batch) {
+        boolean g = graphsEnabled;
+        graphsEnabled = false;
+        profiling = true;
+        eventCount = 0;
+        try {
+            execute(batch);
+        } finally {
+            profiling = false;
+            graphsEnabled = g;
+        }
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        float[] ms = new float[1];
+        for (int i = 1; i < eventCount; i++) {
+            Gpu.check(cudaEventElapsedTime(ms, events.get(i - 1), events.get(i)), "cudaEventElapsedTime");
+            out.merge(eventNames.get(i), (double) ms[0], Double::sum);
+        }
+        return out;
+    }
+
     private void debugSync(String what) {
+        if (profiling) {
+            mark(what);
+        }
         if (DEBUG_SYNC) {
             int[] status = new int[1];
             cudaStreamIsCapturing(stream, status);
@@ -664,6 +721,9 @@ final class CudaBackend implements Backend {
         cudaStreamSynchronize(stream);
         for (CUgraphExec_st e : graphs.values()) {
             cudaGraphExecDestroy(e);
+        }
+        for (org.bytedeco.cuda.cudart.CUevent_st e : events) {
+            cudaEventDestroy(e);
         }
         graphs.clear();
         freeAll();

@@ -44,7 +44,7 @@ final class KernelSource {
         return 4L * (gb * headDim + (long) w * gb * 32 + 2L * w * gb + (long) w * gb * headDim);
     }
 
-    static String source(ModelConfig c) {
+    static String source(ModelConfig c, int blockSize) {
         int hd = c.headDim();
         int gq = c.queriesPerKeyValueHead();
         StringBuilder s = new StringBuilder();
@@ -58,6 +58,7 @@ final class KernelSource {
         def(s, "KVD", c.keyValueDim());
         def(s, "QKV_DIM", c.queryDim() + 2 * c.keyValueDim());
         def(s, "INTER", c.intermediateSize());
+        def(s, "BS", blockSize);
         s.append("#define EPS ").append(flt(c.rmsNormEps())).append('\n');
         double scale = 1.0 / Math.sqrt(hd);
         s.append("#define SCALE ").append(flt(scale)).append('\n');
@@ -78,7 +79,7 @@ final class KernelSource {
         return String.format(Locale.ROOT, "%.9ef", v);
     }
 
-    /** Block size is a run-time argument (the host chooses it); everything else is baked in. */
+    /** Everything is baked in, the KV block size too (kernels keep a {@code bs} argument, unused). */
     static final String BODY = """
             typedef unsigned short bf16_t;
             typedef unsigned int u32;
@@ -116,7 +117,7 @@ final class KernelSource {
                 return sh[32];
             }
             __device__ __forceinline__ long kvIndex(int blk, int kh, int off, int bs) {
-                return (((long)blk * NKV + kh) * bs + off) * HD;
+                return (((long)blk * NKV + kh) * BS + off) * HD;
             }
 
             // x[t] = embedding[tokens[t]] as float
@@ -181,7 +182,7 @@ final class KernelSource {
                 }
                 const int slot = slots[t];
                 if (slot < 0) return;
-                const int blk = slot / bs, off = slot - blk * bs;
+                const int blk = slot / BS, off = slot - blk * BS;
                 for (int i = threadIdx.x; i < NKV * HALF; i += blockDim.x) {
                     const int h = i / HALF, j = i - h * HALF;
                     const int a = QD + h * HD + j, b = a + HALF;
@@ -203,6 +204,29 @@ final class KernelSource {
             // act[t, i] = silu(gate + bg) * (up + bu); gu is [T, 2*INTER] (gate columns first)
             extern "C" __global__ void swiglu_kernel(const bf16_t* __restrict__ gu, const float* __restrict__ bias,
                                                      bf16_t* __restrict__ out, int rows) {
+            #if INTER % 8 == 0
+                const long n8 = (long)rows * (INTER / 8);
+                for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n8; i += (long)gridDim.x * blockDim.x) {
+                    const long t = i / (INTER / 8);
+                    const int c = (int)(i - t * (INTER / 8)) * 8;
+                    const uint4 gv = *(const uint4*)(gu + t * 2 * INTER + c);
+                    const uint4 uv = *(const uint4*)(gu + t * 2 * INTER + INTER + c);
+                    const u32 ga[4] = {gv.x, gv.y, gv.z, gv.w};
+                    const u32 ua[4] = {uv.x, uv.y, uv.z, uv.w};
+                    u32 r[4];
+                    #pragma unroll
+                    for (int k = 0; k < 4; ++k) {
+                        float g0 = __uint_as_float(ga[k] << 16), g1 = __uint_as_float(ga[k] & 0xffff0000u);
+                        float u0 = __uint_as_float(ua[k] << 16), u1 = __uint_as_float(ua[k] & 0xffff0000u);
+                        if (bias) {
+                            g0 += bias[c + 2 * k]; g1 += bias[c + 2 * k + 1];
+                            u0 += bias[INTER + c + 2 * k]; u1 += bias[INTER + c + 2 * k + 1];
+                        }
+                        r[k] = pack2(g0 / (1.f + expf(-g0)) * u0, g1 / (1.f + expf(-g1)) * u1);
+                    }
+                    *(uint4*)(out + t * INTER + c) = make_uint4(r[0], r[1], r[2], r[3]);
+                }
+            #else
                 const long n = (long)rows * INTER;
                 for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long)gridDim.x * blockDim.x) {
                     const long t = i / INTER;
@@ -212,6 +236,63 @@ final class KernelSource {
                     if (bias) { g += bias[c]; u += bias[INTER + c]; }
                     out[i] = f2bf(g / (1.f + expf(-g)) * u);
                 }
+            #endif
+            }
+
+            // ---- small-batch products (decode): y[r, o] (=|+=) x[r, :] . W[o, :] for up to 8 rows ----
+            // one warp per output feature, 16-byte coalesced loads of the weight row; memory-bound by design
+            template <int OUTF32>
+            __device__ __forceinline__ void gemv_impl(const bf16_t* __restrict__ W, const bf16_t* __restrict__ x,
+                                                      void* __restrict__ y, int out, int in, int rows, int accumulate) {
+                const int o = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+                const int lane = threadIdx.x & 31;
+                if (o >= out) return;
+                const uint4* w4 = (const uint4*)(W + (long)o * in);
+                const int n8 = in >> 3;
+                float acc[8];
+                #pragma unroll
+                for (int r = 0; r < 8; ++r) acc[r] = 0.f;
+                #pragma unroll 4
+                for (int c = lane; c < n8; c += 32) {
+                    const uint4 wv = w4[c];
+                    float wf[8];
+                    wf[0] = __uint_as_float(wv.x << 16); wf[1] = __uint_as_float(wv.x & 0xffff0000u);
+                    wf[2] = __uint_as_float(wv.y << 16); wf[3] = __uint_as_float(wv.y & 0xffff0000u);
+                    wf[4] = __uint_as_float(wv.z << 16); wf[5] = __uint_as_float(wv.z & 0xffff0000u);
+                    wf[6] = __uint_as_float(wv.w << 16); wf[7] = __uint_as_float(wv.w & 0xffff0000u);
+                    #pragma unroll
+                    for (int r = 0; r < 8; ++r) {
+                        if (r < rows) {
+                            const uint4 xv = ((const uint4*)(x + (long)r * in))[c];
+                            acc[r] += wf[0] * __uint_as_float(xv.x << 16) + wf[1] * __uint_as_float(xv.x & 0xffff0000u)
+                                    + wf[2] * __uint_as_float(xv.y << 16) + wf[3] * __uint_as_float(xv.y & 0xffff0000u)
+                                    + wf[4] * __uint_as_float(xv.z << 16) + wf[5] * __uint_as_float(xv.z & 0xffff0000u)
+                                    + wf[6] * __uint_as_float(xv.w << 16) + wf[7] * __uint_as_float(xv.w & 0xffff0000u);
+                        }
+                    }
+                }
+                #pragma unroll
+                for (int r = 0; r < 8; ++r) {
+                    if (r < rows) {
+                        const float v = warpSum(acc[r]);
+                        if (lane == 0) {
+                            if (OUTF32) {
+                                float* yf = (float*)y + (long)r * out + o;
+                                *yf = accumulate ? *yf + v : v;
+                            } else {
+                                ((bf16_t*)y)[(long)r * out + o] = f2bf(v);
+                            }
+                        }
+                    }
+                }
+            }
+            extern "C" __global__ void __launch_bounds__(128) gemv_f32(const bf16_t* W, const bf16_t* x, float* y, int out, int in,
+                                                                       int rows, int accumulate) {
+                gemv_impl<1>(W, x, y, out, in, rows, accumulate);
+            }
+            extern "C" __global__ void __launch_bounds__(128) gemv_bf16(const bf16_t* W, const bf16_t* x, bf16_t* y, int out, int in,
+                                                                        int rows, int accumulate) {
+                gemv_impl<0>(W, x, y, out, in, rows, accumulate);
             }
 
             // ---- decode attention: one block per (query token, group of GB query heads) ----
@@ -255,9 +336,11 @@ final class KernelSource {
                     float sc[GB];
                     #pragma unroll
                     for (int g = 0; g < GB; ++g) sc[g] = 0.f;
+                    long long rowOff = 0;   // this lane's key row in the pool (K and V share the layout)
                     if (j < nkeys) {
-                        const int jb = j / bs;
-                        const bf16_t* kp = kc + kvIndex(tab[jb], kh, j - jb * bs, bs);
+                        const int jb = j / BS;
+                        rowOff = kvIndex(tab[jb], kh, j - jb * BS, bs);
+                        const bf16_t* kp = kc + rowOff;
             #if HD % 8 == 0
                         for (int d = 0; d < HD; d += 8) {
                             const uint4 raw = *(const uint4*)(kp + d);
@@ -298,17 +381,32 @@ final class KernelSource {
                     }
                     __syncwarp();
                     const int cnt = min(32, nkeys - c0);
-                    for (int jj = 0; jj < cnt; ++jj) {
-                        const int jk = c0 + jj;
-                        const int jb = jk / bs;
-                        const bf16_t* vp = vc + kvIndex(tab[jb], kh, jk - jb * bs, bs);
-                        #pragma unroll
-                        for (int i = 0; i < DPL; ++i) {
-                            const int d = lane + 32 * i;
-                            if (d < HD) {
-                                const float vf = bf2f(vp[d]);
-                                #pragma unroll
-                                for (int g = 0; g < GB; ++g) acc[g][i] += pb[warp][g][jj] * vf;
+                    if (cnt == 32) {
+                        // independent loads: the row offsets come by shuffle, not from memory
+                        #pragma unroll 16
+                        for (int jj = 0; jj < 32; ++jj) {
+                            const bf16_t* vp = vc + __shfl_sync(0xffffffffu, rowOff, jj);
+                            #pragma unroll
+                            for (int i = 0; i < DPL; ++i) {
+                                const int d = lane + 32 * i;
+                                if (d < HD) {
+                                    const float vf = bf2f(vp[d]);
+                                    #pragma unroll
+                                    for (int g = 0; g < GB; ++g) acc[g][i] += pb[warp][g][jj] * vf;
+                                }
+                            }
+                        }
+                    } else {
+                        for (int jj = 0; jj < cnt; ++jj) {
+                            const bf16_t* vp = vc + __shfl_sync(0xffffffffu, rowOff, jj);
+                            #pragma unroll
+                            for (int i = 0; i < DPL; ++i) {
+                                const int d = lane + 32 * i;
+                                if (d < HD) {
+                                    const float vf = bf2f(vp[d]);
+                                    #pragma unroll
+                                    for (int g = 0; g < GB; ++g) acc[g][i] += pb[warp][g][jj] * vf;
+                                }
                             }
                         }
                     }
@@ -365,6 +463,41 @@ final class KernelSource {
                              : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
                              : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
             }
+            #define PF_CH (PF_BN * (HD / 8) / 128)
+            // registers <- the K and V rows of keys [k0, k0 + PF_BN) (zeros past nkeys); 16-byte pieces
+            __device__ __forceinline__ void pf_load(uint4* pk, uint4* pv, const bf16_t* __restrict__ kc,
+                    const bf16_t* __restrict__ vc, const int* __restrict__ tab, int kh, int k0, int nkeys) {
+                #pragma unroll
+                for (int u = 0; u < PF_CH; ++u) {
+                    const int c = threadIdx.x + 128 * u;
+                    const int kr = c % PF_BN, d8 = (c / PF_BN) * 8;
+                    const int j = k0 + kr;
+                    uint4 kv = make_uint4(0u, 0u, 0u, 0u), vv = make_uint4(0u, 0u, 0u, 0u);
+                    if (j < nkeys) {
+                        const int jb = j / BS;
+                        const long base = kvIndex(tab[jb], kh, j - jb * BS, BS) + d8;
+                        kv = *(const uint4*)(kc + base);
+                        vv = *(const uint4*)(vc + base);
+                    }
+                    pk[u] = kv;
+                    pv[u] = vv;
+                }
+            }
+            // shared memory <- registers: K row-major, V transposed
+            __device__ __forceinline__ void pf_store(bf16_t (*Ks)[HD + KPAD], bf16_t (*Vt)[PF_BN + KPAD], const uint4* pk,
+                                                     const uint4* pv) {
+                #pragma unroll
+                for (int u = 0; u < PF_CH; ++u) {
+                    const int c = threadIdx.x + 128 * u;
+                    const int kr = c % PF_BN, d8 = (c / PF_BN) * 8;
+                    *(uint4*)&Ks[kr][d8] = pk[u];
+                    const uint4 vv = pv[u];
+                    Vt[d8 + 0][kr] = (bf16_t)(vv.x & 0xffffu); Vt[d8 + 1][kr] = (bf16_t)(vv.x >> 16);
+                    Vt[d8 + 2][kr] = (bf16_t)(vv.y & 0xffffu); Vt[d8 + 3][kr] = (bf16_t)(vv.y >> 16);
+                    Vt[d8 + 4][kr] = (bf16_t)(vv.z & 0xffffu); Vt[d8 + 5][kr] = (bf16_t)(vv.z >> 16);
+                    Vt[d8 + 6][kr] = (bf16_t)(vv.w & 0xffffu); Vt[d8 + 7][kr] = (bf16_t)(vv.w >> 16);
+                }
+            }
             extern "C" __global__ void __launch_bounds__(128) attn_prefill_kernel(const bf16_t* __restrict__ q,
                     const bf16_t* __restrict__ kc, const bf16_t* __restrict__ vc, const int* __restrict__ tiles,
                     const int* __restrict__ seqInfo, const int* __restrict__ bt, bf16_t* __restrict__ out, int bs) {
@@ -395,25 +528,13 @@ final class KernelSource {
                 float mA = NEG_INF, mB = NEG_INF, lA = 0.f, lB = 0.f;
                 const int lastRow = min(r0 + PF_BM, qLen) - 1;
                 const int nkeys = ctx + lastRow + 1;
+                uint4 pk[PF_CH], pv[PF_CH];
+                pf_load(pk, pv, kc, vc, tab, kh, 0, nkeys);
                 for (int k0 = 0; k0 < nkeys; k0 += PF_BN) {
+                    __syncthreads();   // every warp is done with the previous tile
+                    pf_store(Ks, Vt, pk, pv);
                     __syncthreads();
-                    for (int c = threadIdx.x; c < PF_BN * (HD / 8); c += blockDim.x) {
-                        const int kr = c % PF_BN, d8 = (c / PF_BN) * 8;
-                        const int j = k0 + kr;
-                        uint4 kv = make_uint4(0u, 0u, 0u, 0u), vv = make_uint4(0u, 0u, 0u, 0u);
-                        if (j < nkeys) {
-                            const int jb = j / bs;
-                            const long base = kvIndex(tab[jb], kh, j - jb * bs, bs) + d8;
-                            kv = *(const uint4*)(kc + base);
-                            vv = *(const uint4*)(vc + base);
-                        }
-                        *(uint4*)&Ks[kr][d8] = kv;
-                        Vt[d8 + 0][kr] = (bf16_t)(vv.x & 0xffffu); Vt[d8 + 1][kr] = (bf16_t)(vv.x >> 16);
-                        Vt[d8 + 2][kr] = (bf16_t)(vv.y & 0xffffu); Vt[d8 + 3][kr] = (bf16_t)(vv.y >> 16);
-                        Vt[d8 + 4][kr] = (bf16_t)(vv.z & 0xffffu); Vt[d8 + 5][kr] = (bf16_t)(vv.z >> 16);
-                        Vt[d8 + 6][kr] = (bf16_t)(vv.w & 0xffffu); Vt[d8 + 7][kr] = (bf16_t)(vv.w >> 16);
-                    }
-                    __syncthreads();
+                    if (k0 + PF_BN < nkeys) pf_load(pk, pv, kc, vc, tab, kh, k0 + PF_BN, nkeys);   // in flight during the maths
                     if (!warpActive) continue;
                     float sf[PF_BN / 8][4];
                     #pragma unroll

@@ -127,7 +127,7 @@ public final class GpuCheckAndBenchmark {
         try {
             CUstream_st stream = b.stream();
             double bw = copyBandwidth(stream);
-            double peak = gemmPeak((CublasDenseLayers) b.dense(), stream);
+            double peak = gemmPeak(b.dense().cublas(), stream);
             long weightBytes = deviceWeightBytes(c);
             double ceiling1 = bw * 1e9 / weightBytes;
             rows.add(new String[] {"device-to-device copy (1 GiB, read+write)", f0(bw) + " GB/s", "3,780 GB/s (PyTorch, shared notes)", ""});
@@ -136,15 +136,22 @@ public final class GpuCheckAndBenchmark {
             Random rnd = new Random(1);
             StepDriver d = new StepDriver(GpuChecks.BLOCK, numBlocks, 3);
             // batch 1 decode
-            double tps1 = decode(b, d, rnd, 1, 128, 128, true);
-            double tps1e = decode(b, d, rnd, 1, 128, 32, false);
+            double tps1 = decode(b, d, rnd, 1, 128, 128, true, true);
+            double tps1e = decode(b, d, rnd, 1, 128, 32, false, false);
+            b.dense().setSmallBatchKernel(false);
+            b.resetGraphs();
+            double tps1c = decode(b, d, rnd, 1, 128, 64, true, true);
+            b.dense().setSmallBatchKernel(true);
+            b.resetGraphs();
             rows.add(new String[] {"decode, batch 1 (128-token prompt, CUDA graph)", f0(tps1) + " tok/s",
                     String.format(Locale.ROOT, "ceiling %s tok/s (%s GB / copy bw); goal >= 50%%: %s%%", f0(ceiling1),
                             String.format(Locale.ROOT, "%.2f", weightBytes / 1e9), f0(100 * tps1 / ceiling1)),
                     "HF generate: 16.5"});
             rows.add(new String[] {"decode, batch 1, eager (no graph)", f0(tps1e) + " tok/s", f0(100 * tps1e / ceiling1) + "% of ceiling", ""});
+            rows.add(new String[] {"decode, batch 1, graph, cuBLAS only (no GEMV kernel)", f0(tps1c) + " tok/s",
+                    f0(100 * tps1c / ceiling1) + "% of ceiling", ""});
             // batch 128 decode
-            double tps128 = decode(b, d, rnd, 128, 128, 128, true);
+            double tps128 = decode(b, d, rnd, 128, 128, 128, true, true);
             rows.add(new String[] {"decode, 128 sequences (128-token prompts)", f0(tps128) + " tok/s", "goal >= 10,000 tok/s",
                     "HF generate b128: 1,695; generate_batch: 1,204"});
             // prefill 2048
@@ -165,7 +172,8 @@ public final class GpuCheckAndBenchmark {
     }
 
     /** Prefills {@code seqs} sequences of {@code prompt} tokens, then times {@code steps} decode steps of all of them. */
-    private static double decode(CudaBackend b, StepDriver d, Random rnd, int seqs, int prompt, int steps, boolean graphs) {
+    private static double decode(CudaBackend b, StepDriver d, Random rnd, int seqs, int prompt, int steps, boolean graphs,
+                                 boolean profile) {
         int vocab = b.info().vocabSize();
         List<StepDriver.Seq> ss = new ArrayList<>();
         for (int i = 0; i < seqs; i++) {
@@ -206,6 +214,14 @@ public final class GpuCheckAndBenchmark {
             st.commit();
         }
         double sec = (System.nanoTime() - start) / 1e9;
+        if (profile) {
+            StepDriver.Step st = d.step();
+            for (int i = 0; i < seqs; i++) {
+                st.add(ss.get(i), new int[] {next[i]}, 0);
+            }
+            printProfile("decode batch " + seqs + " (" + b.dense().describe() + ")", b.profile(st.batch()));
+            st.commit();
+        }
         b.setGraphsEnabled(true);
         for (StepDriver.Seq s : ss) {
             d.release(s);
@@ -235,6 +251,11 @@ public final class GpuCheckAndBenchmark {
         }
         Arrays.sort(ms);
         double med = ms[ms.length / 2];
+        StepDriver.Seq ps = d.newSeq();
+        StepDriver.Step pst = d.step().add(ps, StepDriver.randomTokens(rnd, n, vocab), n - 1);
+        printProfile("prefill " + n, b.profile(pst.batch()));
+        pst.commit();
+        d.release(ps);
         long h = c.hiddenSize();
         long linear = c.numLayers() * (h * (c.queryDim() + 2L * c.keyValueDim()) + (long) c.queryDim() * h
                 + 3L * h * c.intermediateSize());
@@ -324,6 +345,13 @@ public final class GpuCheckAndBenchmark {
             Gpu.free(cc);
             Gpu.freeHost(stage);
         }
+    }
+
+    private static void printProfile(String what, java.util.Map<String, Double> p) {
+        double total = p.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "profile %s: %.3f ms on the GPU (eager, events):", what, total));
+        p.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.3f (%.0f%%);", k, v, 100 * v / total)));
+        System.out.println(sb);
     }
 
     private static String f0(double v) {

@@ -18,9 +18,9 @@ class KernelSourceTest {
 
     @Test
     void sourceBakesInTheModelShape() {
-        String s = KernelSource.source(tinyllama());
+        String s = KernelSource.source(tinyllama(), 16);
         assertThat(s).contains("#define HIDDEN 2048", "#define NH 32", "#define NKV 4", "#define GQ 8", "#define HD 64",
-                "#define QKV_DIM 2560", "#define INTER 5632", "#define PREFILL_TILES 1");
+                "#define QKV_DIM 2560", "#define INTER 5632", "#define BS 16", "#define PREFILL_TILES 1");
         for (String k : List.of("embed_kernel", "rmsnorm_kernel", "qkv_rope_kernel", "swiglu_kernel", "attn_decode_g",
                 "attn_decode_1", "attn_prefill_kernel")) {
             assertThat(s).as(k).containsPattern("extern \"C\" __global__ void (__launch_bounds__\\(\\w+( \\* 32)?\\) )?" + k + "\\(");
