@@ -16,8 +16,18 @@ LOADS = {
     "F32": ("FloatVector.fromMemorySegment(F, w, {off}, LE)", 4),
     "Bf16": ("((IntVector) ShortVector.fromMemorySegment(SH, w, {off}, LE).convertShape(VectorOperators.S2I, VI, 0))"
              ".lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()", 2),
-    "F16": ("VectorMath.widenF16(ShortVector.fromMemorySegment(SH, w, {off}, LE))", 2),
+    "F16": (None, 2),
 }
+
+
+def f16_load(name, off, indent):
+    """Statements that widen L float16 values at byte offset {off} into FloatVector {name}, inline."""
+    return (f"{indent}IntVector {name}h = (IntVector) ShortVector.fromMemorySegment(SH, w, {off}, LE).convertShape(VectorOperators.S2I, VI, 0);\n"
+            f"{indent}IntVector {name}m = {name}h.and(0x7FFF);\n"
+            f"{indent}FloatVector {name} = {name}m.lanewise(VectorOperators.LSHL, 13).add(112 << 23)\n"
+            f"{indent}        .add(112 << 23, {name}m.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats()\n"
+            f"{indent}        .blend(((FloatVector) {name}m.convert(VectorOperators.I2F, 0)).mul(0x1p-24f), {name}m.compare(VectorOperators.LT, 0x400).cast(F))\n"
+            f"{indent}        .reinterpretAsInts().or({name}h.and(0x8000_0000)).reinterpretAsFloats();\n")
 
 
 def tree(accs, indent="        ", group=0):
@@ -37,7 +47,7 @@ def tree(accs, indent="        ", group=0):
     return "".join(out)
 
 
-def kernel(dt, T, R):
+def kernel(dt, T, R, prefetch=False):
     full, eb = LOADS[dt]
     accs = [f"a{t}_{r}" for t in range(T) for r in range(R)]
     groups = []
@@ -47,7 +57,12 @@ def kernel(dt, T, R):
     s = []
     s.append(f"    /**\n     * {T} token row(s) times {R} weight rows of {dt} (K a multiple of L, {{@link VectorMath#WIDE16}}): the dot\n"
              f"     * product of token t with row r goes to {{@code acc[SUMS + t * {R} + r]}}.\n     */\n")
-    s.append(f"    static void dot{T}x{R}{dt}(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {{\n")
+    if prefetch:
+        s.append(f"    static void dot{T}x{R}{dt}Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,\n"
+                 f"                                   long pf) {{\n")
+        s.append("        int touched = 0;\n")
+    else:
+        s.append(f"    static void dot{T}x{R}{dt}(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {{\n")
     s.append("        FloatVector z = FloatVector.zero(F);\n")
     s.append("        FloatVector " + ", ".join(f"{n} = z" for n in accs) + ";\n")
     for t in range(1, T):
@@ -56,9 +71,15 @@ def kernel(dt, T, R):
         s.append(f"        long w{r}o = wOff + {r} * ws;\n")
     s.append("        for (int i = 0; i < k; i += L) {\n")
     s.append(f"            long p = (long) i * {eb};\n")
+    if prefetch:
+        for r in range(R):
+            s.append(f"            touched += w.get(TOUCH, pf + {r} * ws + p);\n")
     for r in range(R):
         off = "wOff + p" if r == 0 else f"w{r}o + p"
-        s.append(f"            FloatVector w{r} = {full.format(off=off)};\n")
+        if full is None:
+            s.append(f16_load(f"w{r}", off, "            "))
+        else:
+            s.append(f"            FloatVector w{r} = {full.format(off=off)};\n")
     for t in range(T):
         xo = "xo" if t == 0 else f"xo{t}"
         s.append(f"            FloatVector x{t} = FloatVector.fromArray(F, x, {xo} + i);\n")
@@ -67,6 +88,8 @@ def kernel(dt, T, R):
     s.append("        }\n")
     for g, part in enumerate(groups):
         s.append(tree(part, group=g))
+    if prefetch:
+        s.append("        acc[0] = touched;\n")
     s.append("    }\n\n")
     return "".join(s)
 
@@ -117,16 +140,15 @@ final class GemmKernels {
 
 def main():
     body = [HEADER]
-    for dt in ("F32", "Bf16", "F16"):
-        body.append(kernel(dt, 1, 16))
-        body.append(kernel(dt, 1, 8))
-        body.append(kernel(dt, 1, 4))
+    # decode (few tokens): weights read in their stored dtype; shapes chosen by measurement
+    # (float16 widening is long: a small tile keeps the method within what C1/C2 compile)
+    body.append(kernel("F32", 1, 16))
+    body.append(kernel("F32", 1, 4))
+    body.append(kernel("Bf16", 1, 8))
+    body.append(kernel("Bf16", 1, 4))
+    body.append(kernel("F16", 1, 4))
+    # batches: weights widened to float32 panels, 4 tokens x 4 rows per tile
     body.append(kernel("F32", 4, 4))
-    body.append(kernel("F32", 2, 8))
-    body.append(kernel("F32", 8, 2))
-    body.append(kernel("F32", 6, 4))
-    body.append(kernel("F32", 4, 6))
-    body.append(kernel("F32", 8, 3))
     body.append("}\n")
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "..", OUT), "w") as f:

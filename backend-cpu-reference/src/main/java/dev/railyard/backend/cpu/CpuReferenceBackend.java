@@ -202,12 +202,7 @@ public final class CpuReferenceBackend implements Backend {
             }
         });
         // 2. q, k, v projections
-        pool.run((w, ws) -> {
-            WorkerScratch s = scratch[w];
-            MatMul.run(lw.q(), xn, hidden, tokens, buf.q, qDim, split(qDim, w, ws, true), split(qDim, w, ws, false), false, s);
-            MatMul.run(lw.k(), xn, hidden, tokens, buf.k, kvDim, split(kvDim, w, ws, true), split(kvDim, w, ws, false), false, s);
-            MatMul.run(lw.v(), xn, hidden, tokens, buf.v, kvDim, split(kvDim, w, ws, true), split(kvDim, w, ws, false), false, s);
-        });
+        gemm(xn, hidden, tokens, false, null, new Linear[] {lw.q(), lw.k(), lw.v()}, new float[][] {buf.q, buf.k, buf.v});
         // 3. RoPE, then K/V into the pool
         List<SequenceSlice> slices = batch.slices();
         int[] positions = batch.positions();
@@ -236,8 +231,7 @@ public final class CpuReferenceBackend implements Backend {
             }
         });
         // 5. output projection, added to the residual stream
-        pool.run((w, ws) -> MatMul.run(lw.o(), buf.attn, qDim, tokens, x, hidden,
-                split(hidden, w, ws, true), split(hidden, w, ws, false), true, scratch[w]));
+        gemm(buf.attn, qDim, tokens, true, null, new Linear[] {lw.o()}, new float[][] {x});
         // 6. post-attention norm
         pool.run((w, ws) -> {
             for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
@@ -245,23 +239,60 @@ public final class CpuReferenceBackend implements Backend {
             }
         });
         // 7. gate and up, then silu(gate) * up on this worker's columns
-        pool.run((w, ws) -> {
-            WorkerScratch s = scratch[w];
-            int from = split(inter, w, ws, true);
-            int to = split(inter, w, ws, false);
-            MatMul.run(lw.gate(), xn, hidden, tokens, buf.gate, inter, from, to, false, s);
+        gemm(xn, hidden, tokens, false, (s, from, to) -> {
             MatMul.run(lw.up(), xn, hidden, tokens, buf.up, inter, from, to, false, s);
             for (int t = 0; t < tokens; t++) {
                 swiglu(buf.gate, buf.up, t * inter + from, to - from);
             }
-        });
+        }, new Linear[] {lw.gate()}, new float[][] {buf.gate});
         // 8. down projection, added to the residual stream
-        pool.run((w, ws) -> MatMul.run(lw.down(), buf.gate, inter, tokens, x, hidden,
-                split(hidden, w, ws, true), split(hidden, w, ws, false), true, scratch[w]));
+        gemm(buf.gate, inter, tokens, true, null, new Linear[] {lw.down()}, new float[][] {x});
     }
 
-    private static int split(int n, int w, int ws, boolean from) {
-        return from ? ComputePool.splitFrom(n, w, ws, MatMul.PANEL) : ComputePool.splitTo(n, w, ws, MatMul.PANEL);
+    /** Work done on a chunk of rows right after the chunk's product (same rows, same worker). */
+    @FunctionalInterface
+    private interface AfterChunk {
+        void run(WorkerScratch s, int from, int to);
+    }
+
+    /**
+     * {@code ys[i] (+)= x · ws[i]ᵀ} for each matrix, as one parallel region. Rows are handed out in
+     * chunks from a shared counter, so a worker slowed by something else on the machine simply
+     * takes fewer chunks; where a row is computed never changes its value.
+     */
+    private void gemm(float[] x, int ldx, int tokens, boolean accumulate, AfterChunk after, Linear[] ws, float[][] ys) {
+        int[] chunk = new int[ws.length];
+        int[] first = new int[ws.length + 1];
+        for (int i = 0; i < ws.length; i++) {
+            chunk[i] = chunkRows(ws[i].rows(), tokens);
+            first[i + 1] = first[i] + (ws[i].rows() + chunk[i] - 1) / chunk[i];
+        }
+        int total = first[ws.length];
+        nextItem.set(0);
+        pool.run((w, n) -> {
+            WorkerScratch s = scratch[w];
+            int c;
+            int m = 0;
+            while ((c = nextItem.getAndIncrement()) < total) {
+                while (c >= first[m + 1]) {
+                    m++;
+                }
+                Linear lin = ws[m];
+                int from = (c - first[m]) * chunk[m];
+                int to = Math.min(lin.rows(), from + chunk[m]);
+                MatMul.run(lin, x, ldx, tokens, ys[m], lin.rows(), from, to, accumulate, s);
+                if (after != null) {
+                    after.run(s, from, to);
+                }
+            }
+        });
+    }
+
+    /** Rows per work chunk: about eight chunks per thread, whole panels, more for big batches. */
+    private int chunkRows(int rows, int tokens) {
+        int perThread = Math.max(1, rows / (8 * pool.threads()));
+        int c = (perThread + MatMul.PANEL - 1) / MatMul.PANEL * MatMul.PANEL;
+        return Math.max(MatMul.PANEL, c);
     }
 
     /** {@code g[i] = silu(g[i]) * u[i]} for {@code n} elements from {@code off}. */
@@ -302,8 +333,7 @@ public final class CpuReferenceBackend implements Backend {
                 RmsNorm.apply(x, idx[r] * hidden, weights.finalNorm(), eps, xr, r * hidden, hidden);
             }
         });
-        pool.run((w, ws) -> MatMul.run(weights.lmHead(), xr, hidden, rows, out, vocab,
-                split(vocab, w, ws, true), split(vocab, w, ws, false), false, scratch[w]));
+        gemm(xr, hidden, rows, false, null, new Linear[] {weights.lmHead()}, new float[][] {out});
         return new Logits(out, rows, vocab);
     }
 

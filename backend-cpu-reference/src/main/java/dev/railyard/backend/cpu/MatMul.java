@@ -3,12 +3,18 @@ package dev.railyard.backend.cpu;
 import static dev.railyard.backend.cpu.VectorMath.F;
 import static dev.railyard.backend.cpu.VectorMath.L;
 import static dev.railyard.backend.cpu.VectorMath.LE;
+import static dev.railyard.backend.cpu.VectorMath.SH;
 import static dev.railyard.backend.cpu.VectorMath.SUMS;
+import static dev.railyard.backend.cpu.VectorMath.VI;
 
 import dev.railyard.spi.model.DType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * {@code y = x · Wᵀ (+ bias)}, or {@code y += x · Wᵀ (+ bias)}, for a range of W's rows: the part
@@ -61,16 +67,21 @@ final class MatMul {
         long ws = w.rowBytes();
         int k = w.cols();
         DType dt = w.dtype();
+        int wide = switch (dt) {
+            case F32 -> 16;
+            case BF16 -> 8;
+            default -> 4;
+        };
         int n = nFrom;
-        for (; n + 16 <= nTo; n += 16) {
+        for (; n + wide <= nTo; n += wide) {
             long off = w.rowOffset(n);
             for (int t = 0; t < tokens; t++) {
                 switch (dt) {
                     case F32 -> GemmKernels.dot1x16F32(seg, off, ws, x, t * ldx, ldx, k, acc);
-                    case BF16 -> GemmKernels.dot1x16Bf16(seg, off, ws, x, t * ldx, ldx, k, acc);
-                    default -> GemmKernels.dot1x16F16(seg, off, ws, x, t * ldx, ldx, k, acc);
+                    case BF16 -> GemmKernels.dot1x8Bf16(seg, off, ws, x, t * ldx, ldx, k, acc);
+                    default -> GemmKernels.dot1x4F16(seg, off, ws, x, t * ldx, ldx, k, acc);
                 }
-                store(acc, 1, 16, w.bias(), y, t * ldy, ldy, n, accumulate);
+                store(acc, 1, wide, w.bias(), y, t * ldy, ldy, n, accumulate);
             }
         }
         for (; n + 4 <= nTo; n += 4) {
@@ -92,43 +103,51 @@ final class MatMul {
         }
     }
 
+    /** Bytes of activations one token block may take, so that it stays in a core's L2 cache. */
+    static final int TOKEN_BLOCK_BYTES = 384 * 1024;
+
     private static void panels(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
                                boolean accumulate, WorkerScratch s) {
         int k = w.cols();
         float[] acc = s.acc;
-        for (int n0 = nFrom; n0 < nTo; n0 += PANEL) {
-            int rows = Math.min(PANEL, nTo - n0);
-            MemorySegment src;
-            long base;
-            long ws;
-            if (w.dtype() == DType.F32) {
-                src = w.data();
-                base = w.rowOffset(n0);
-                ws = w.rowBytes();
-            } else {
-                widen(w, n0, rows, s.panel);
-                src = s.panel;
-                base = 0;
-                ws = (long) k * Float.BYTES;
-            }
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) {
-                long off = base + r * ws;
-                int t = 0;
-                for (; t + 4 <= tokens; t += 4) {
-                    GemmKernels.dot4x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
-                    store(acc, 4, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+        // token blocks sized for L2; within one, each 4-row slice of weights (in L1) meets every token tile
+        int block = Math.max(4, TOKEN_BLOCK_BYTES / (k * Float.BYTES) / 4 * 4);
+        for (int t0 = 0; t0 < tokens; t0 += block) {
+            int tEnd = Math.min(tokens, t0 + block);
+            for (int n0 = nFrom; n0 < nTo; n0 += PANEL) {
+                int rows = Math.min(PANEL, nTo - n0);
+                MemorySegment src;
+                long base;
+                long ws;
+                if (w.dtype() == DType.F32) {
+                    src = w.data();
+                    base = w.rowOffset(n0);
+                    ws = w.rowBytes();
+                } else {
+                    widen(w, n0, rows, s.panel);
+                    src = s.panel;
+                    base = 0;
+                    ws = (long) k * Float.BYTES;
                 }
-                for (; t < tokens; t++) {
-                    GemmKernels.dot1x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
-                    store(acc, 1, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    long off = base + r * ws;
+                    int t = t0;
+                    for (; t + 4 <= tEnd; t += 4) {
+                        GemmKernels.dot4x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
+                        store(acc, 4, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+                    }
+                    for (; t < tEnd; t++) {
+                        GemmKernels.dot1x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
+                        store(acc, 1, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+                    }
                 }
-            }
-            for (; r < rows; r++) {
-                int n = n0 + r;
-                for (int t = 0; t < tokens; t++) {
-                    float v = dot(DType.F32, src, base + r * ws, x, t * ldx, k);
-                    y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+                for (; r < rows; r++) {
+                    int n = n0 + r;
+                    for (int t = t0; t < tEnd; t++) {
+                        float v = dot(DType.F32, src, base + r * ws, x, t * ldx, k);
+                        y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+                    }
                 }
             }
         }
@@ -136,25 +155,43 @@ final class MatMul {
 
     /** Rows {@code [n0, n0 + rows)} of w widened exactly to float32 into {@code panel}. */
     static void widen(Linear w, int n0, int rows, MemorySegment panel) {
-        int k = w.cols();
         MemorySegment seg = w.data();
         long src = w.rowOffset(n0);
-        long count = (long) rows * k;
-        long i = 0;
-        if (w.dtype() == DType.BF16) {
-            for (; i + L <= count; i += L) {
-                VectorMath.bf16(seg, src + i * 2).intoMemorySegment(panel, i * 4, LE);
-            }
-        } else {
-            for (; i + L <= count; i += L) {
-                VectorMath.f16(seg, src + i * 2).intoMemorySegment(panel, i * 4, LE);
-            }
-        }
+        long count = (long) rows * w.cols();
+        long i = w.dtype() == DType.BF16 ? widenBf16(seg, src, count, panel) : widenF16(seg, src, count, panel);
         for (; i < count; i++) {
-            short h = seg.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), src + i * 2);
+            short h = seg.get(HALF, src + i * 2);
             float f = w.dtype() == DType.BF16 ? Float.intBitsToFloat((h & 0xFFFF) << 16) : Float.float16ToFloat(h);
-            panel.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE), i * 4, f);
+            panel.set(FLOAT, i * 4, f);
         }
+    }
+
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+    /** Widens whole vectors of bfloat16; returns how many elements it did. */
+    private static long widenBf16(MemorySegment seg, long src, long count, MemorySegment panel) {
+        long i = 0;
+        for (; i + L <= count; i += L) {
+            ((IntVector) ShortVector.fromMemorySegment(SH, seg, src + i * 2, LE).convertShape(VectorOperators.S2I, VI, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(panel, i * 4, LE);
+        }
+        return i;
+    }
+
+    /** Widens whole vectors of float16 (same arithmetic as {@link VectorMath#widenF16}); returns how many elements it did. */
+    private static long widenF16(MemorySegment seg, long src, long count, MemorySegment panel) {
+        long i = 0;
+        for (; i + L <= count; i += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SH, seg, src + i * 2, LE).convertShape(VectorOperators.S2I, VI, 0);
+            IntVector m = h.and(0x7FFF);
+            m.lanewise(VectorOperators.LSHL, 13).add(112 << 23)
+                    .add(112 << 23, m.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats()
+                    .blend(((FloatVector) m.convert(VectorOperators.I2F, 0)).mul(0x1p-24f), m.compare(VectorOperators.LT, 0x400).cast(F))
+                    .reinterpretAsInts().or(h.and(0x8000_0000)).reinterpretAsFloats()
+                    .intoMemorySegment(panel, i * 4, LE);
+        }
+        return i;
     }
 
     private static void store(float[] acc, int tokens, int rows, float[] bias, float[] y, int yo, int ldy, int n,
