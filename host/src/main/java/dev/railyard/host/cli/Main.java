@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             TestCommand.class,
             EngineBenchCommand.class,
             SpecBenchCommand.class,
+            ServeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
