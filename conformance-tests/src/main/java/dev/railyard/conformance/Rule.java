@@ -57,13 +57,13 @@ public enum Rule {
             "a scheduler rejects requests only when it declares admission control, and every rejection carries a reason"),
 
     L1_NO_STARVATION(RuleGroup.LIVENESS,
-            "under sustained overload of equal requests, no request is overtaken by more than K later arrivals of its "
-                    + "priority before its first token"),
+            "under sustained overload of equal requests, no request is overtaken by more than K (8) later arrivals of "
+                    + "its priority before its first token"),
     L2_LONG_PROMPTS_SERVED(RuleGroup.LIVENESS,
-            "a long prompt amid a sustained stream of short requests gets its first token within F times the short "
+            "a long prompt amid a sustained stream of short requests gets its first token within F (4) times the short "
                     + "requests' p90 TTFT plus twice its own prefill steps plus 8 steps"),
     L3_PRIORITIES_HONOURED(RuleGroup.LIVENESS,
-            "under overload, no request is overtaken by more than K later arrivals of lower priority, and each higher "
+            "under overload, no request is overtaken by more than K (8) later arrivals of lower priority, and each higher "
                     + "priority class sees a lower median TTFT"),
     L4_FAIR_SERVICE(RuleGroup.LIVENESS,
             "at 70% of capacity, equal requests see similar latency: the p99 end-to-end time is at most 3 times the median"),

@@ -32,7 +32,7 @@ public record BackendProfile(String name, BackendProvider<?> provider, Map<Strin
         Objects.requireNonNull(model);
     }
 
-    /** The kit's simulated backend with its default configuration (vocabulary 256). */
+    /** The kit's simulated backend with its default configuration, on a weightless model of vocabulary 256. */
     public static BackendProfile simulated() {
         return simulated(Map.of());
     }

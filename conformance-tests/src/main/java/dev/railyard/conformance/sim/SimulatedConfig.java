@@ -9,8 +9,8 @@ import dev.railyard.spi.config.PluginConfig;
  */
 public class SimulatedConfig implements PluginConfig {
 
-    /** Vocabulary size; 0 takes the model's. */
-    public int vocabSize = 256;
+    /** Vocabulary size; 0 (the default) takes the model's, so that the model's tokenizer works. */
+    public int vocabSize = 0;
     /** KV blocks in the pool when the host asks for 0 (the backend sizes it). */
     public int numBlocks = 4096;
     /** Longest sequence, prompt plus output. */

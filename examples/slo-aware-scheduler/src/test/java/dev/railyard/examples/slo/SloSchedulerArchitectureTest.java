@@ -1,4 +1,4 @@
-package dev.railyard.examples;
+package dev.railyard.examples.slo;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -9,7 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /** A plugin depends on the SPI (and the JDK) only, never on the host; its packages have no cycles. */
-class ExamplesArchitectureTest {
+class SloSchedulerArchitectureTest {
 
     private static final JavaClasses PLUGIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
