@@ -89,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
             server = OpenAiServer.start(model, settings);
         } catch (RuntimeException e) {
             rt.close();
-            throw new UserException("cannot serve on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
+            throw new UserException(e.getMessage());
         }
         Duration grace = settings.shutdownGrace();
         CountDownLatch stopped = new CountDownLatch(1);

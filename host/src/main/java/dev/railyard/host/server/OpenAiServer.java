@@ -57,8 +57,13 @@ public final class OpenAiServer implements AutoCloseable {
         this.chat = new ChatCompletionsEndpoint(model, responder);
     }
 
-    /** Starts serving {@code model} on {@code settings.host():settings.port()} (port 0: a free one). */
+    /**
+     * Starts serving {@code model} on {@code settings.host():settings.port()} (port 0: a free one).
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
     public static OpenAiServer start(ServedModel model, ServerSettings settings) {
+        checkBindable(settings);
         OpenAiServer s = new OpenAiServer(model, settings);
         s.web = WebServer.builder()
                 .host(settings.host())
@@ -77,7 +82,26 @@ public final class OpenAiServer implements AutoCloseable {
                                 req.path().path()))))
                 .build()
                 .start();
+        if (!s.web.isRunning() || s.web.port() <= 0) {
+            s.web.stop();
+            throw new IllegalStateException("could not listen on " + settings.host() + ":" + settings.port()
+                    + " (is the port in use, or the address not local?)");
+        }
         return s;
+    }
+
+    /** Fails early, with one clear line, when the address is taken (Helidon would log a stack trace). */
+    private static void checkBindable(ServerSettings settings) {
+        if (settings.port() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(settings.host(), settings.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage()
+                    + " (is the port in use, or the address not local?)");
+        }
     }
 
     /** The port it listens on (the one picked when started with port 0). */

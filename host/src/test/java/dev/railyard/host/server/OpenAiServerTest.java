@@ -230,6 +230,19 @@ class OpenAiServerTest {
         }
     }
 
+    @Test
+    void aPortInUseIsReportedNotIgnored() {
+        Engine engine = TestEngines.engine(TestEngines.backend(), 16);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiServer.start(
+                    ServedModel.of(TestEngines.MODEL, engine, ChatTemplate.defaultTemplate()),
+                    ServerSettings.defaults().withPort(server.port()))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not listen on 127.0.0.1:" + server.port());
+        } finally {
+            engine.close();
+        }
+    }
+
     static void expectError(HttpTestClient.Reply r, int status, String type, String param, String code) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         JsonNode e = r.json().get("error");
