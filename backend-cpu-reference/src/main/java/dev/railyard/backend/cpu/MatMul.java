@@ -103,61 +103,82 @@ final class MatMul {
         }
     }
 
-    /** Bytes of activations one token block may take, so that it stays in a core's L2 cache. */
+    /** Bytes of weight rows one row block may take (widened to float32), to stay in a core's L2 cache. */
+    static final int ROW_BLOCK_BYTES = 1024 * 1024;
+    /** Bytes of activations one token block may take, to stay in L2 next to the row block. */
     static final int TOKEN_BLOCK_BYTES = 384 * 1024;
+    static final boolean COPY_F32 = !Boolean.getBoolean("railyard.cpu.noCopy");
 
+    /** Rows per row block for width {@code k}: whole panels, within {@link #ROW_BLOCK_BYTES}. */
+    static int rowBlock(int k) {
+        return Math.max(PANEL, ROW_BLOCK_BYTES / (k * Float.BYTES) / PANEL * PANEL);
+    }
+
+    /**
+     * Loop order: row blocks (in L2, widened once when not float32) × token blocks × tiles of four
+     * tokens (in L1) × every 4-row slice of the row block. The first tile sweeps the rows from
+     * memory in address order, which the hardware prefetcher follows; the others find them in L2.
+     */
     private static void panels(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
                                boolean accumulate, WorkerScratch s) {
         int k = w.cols();
         float[] acc = s.acc;
-        // token blocks sized for L2; within one, each 4-row slice of weights (in L1) meets every token tile
-        int block = Math.max(4, TOKEN_BLOCK_BYTES / (k * Float.BYTES) / 4 * 4);
-        for (int t0 = 0; t0 < tokens; t0 += block) {
-            int tEnd = Math.min(tokens, t0 + block);
-            for (int n0 = nFrom; n0 < nTo; n0 += PANEL) {
-                int rows = Math.min(PANEL, nTo - n0);
-                MemorySegment src;
-                long base;
-                long ws;
-                if (w.dtype() == DType.F32) {
-                    src = w.data();
-                    base = w.rowOffset(n0);
-                    ws = w.rowBytes();
-                } else {
-                    widen(w, n0, rows, s.panel);
-                    src = s.panel;
-                    base = 0;
-                    ws = (long) k * Float.BYTES;
-                }
-                int r = 0;
-                for (; r + 4 <= rows; r += 4) {
-                    long off = base + r * ws;
-                    int t = t0;
-                    for (; t + 4 <= tEnd; t += 4) {
-                        GemmKernels.dot4x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
-                        store(acc, 4, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
-                    }
-                    for (; t < tEnd; t++) {
-                        GemmKernels.dot1x4F32(src, off, ws, x, t * ldx, ldx, k, acc);
-                        store(acc, 1, 4, w.bias(), y, t * ldy, ldy, n0 + r, accumulate);
+        float[] bias = w.bias();
+        int rowBlock = rowBlock(k);
+        int tokenBlock = Math.max(4, TOKEN_BLOCK_BYTES / (k * Float.BYTES) / 4 * 4);
+        for (int b0 = nFrom; b0 < nTo; b0 += rowBlock) {
+            int rows = Math.min(rowBlock, nTo - b0);
+            MemorySegment src;
+            long base;
+            long ws;
+            if (w.dtype() == DType.F32 && !COPY_F32) {
+                src = w.data();
+                base = w.rowOffset(b0);
+                ws = w.rowBytes();
+            } else {
+                widen(w, b0, rows, s.panel);
+                src = s.panel;
+                base = 0;
+                ws = (long) k * Float.BYTES;
+            }
+            int rows4 = rows / 4 * 4;
+            for (int t0 = 0; t0 < tokens; t0 += tokenBlock) {
+                int tEnd = Math.min(tokens, t0 + tokenBlock);
+                int t = t0;
+                for (; t + 4 <= tEnd; t += 4) {
+                    int xo = t * ldx;
+                    int yo = t * ldy;
+                    for (int r = 0; r < rows4; r += 4) {
+                        GemmKernels.dot4x4F32(src, base + r * ws, ws, x, xo, ldx, k, acc);
+                        store(acc, 4, 4, bias, y, yo, ldy, b0 + r, accumulate);
                     }
                 }
-                for (; r < rows; r++) {
-                    int n = n0 + r;
-                    for (int t = t0; t < tEnd; t++) {
+                for (; t < tEnd; t++) {
+                    for (int r = 0; r < rows4; r += 4) {
+                        GemmKernels.dot1x4F32(src, base + r * ws, ws, x, t * ldx, ldx, k, acc);
+                        store(acc, 1, 4, bias, y, t * ldy, ldy, b0 + r, accumulate);
+                    }
+                }
+                for (int r = rows4; r < rows; r++) {
+                    int n = b0 + r;
+                    for (t = t0; t < tEnd; t++) {
                         float v = dot(DType.F32, src, base + r * ws, x, t * ldx, k);
-                        y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+                        y[t * ldy + n] = epilogue(v, bias, n, y, t * ldy + n, accumulate);
                     }
                 }
             }
         }
     }
 
-    /** Rows {@code [n0, n0 + rows)} of w widened exactly to float32 into {@code panel}. */
+    /** Rows {@code [n0, n0 + rows)} of w copied, widened exactly to float32, into {@code panel}. */
     static void widen(Linear w, int n0, int rows, MemorySegment panel) {
         MemorySegment seg = w.data();
         long src = w.rowOffset(n0);
         long count = (long) rows * w.cols();
+        if (w.dtype() == DType.F32) {
+            MemorySegment.copy(seg, src, panel, 0, count * Float.BYTES);
+            return;
+        }
         long i = w.dtype() == DType.BF16 ? widenBf16(seg, src, count, panel) : widenF16(seg, src, count, panel);
         for (; i < count; i++) {
             short h = seg.get(HALF, src + i * 2);

@@ -11,14 +11,14 @@ final class WorkerScratch {
 
     /** Kernel accumulator spill area, {@link VectorMath#ACC_SIZE} floats. */
     final float[] acc = new float[VectorMath.ACC_SIZE];
-    /** {@link MatMul#PANEL} weight rows widened to float32, native so kernels see one segment kind. */
+    /** A row block of weights widened to float32, native so kernels see one segment kind. */
     final MemorySegment panel;
     /** Attention scores, one row of {@code maxContext} per query head of a KV group. */
     final float[] scores;
     final int scoresStride;
 
     WorkerScratch(Arena arena, int maxK, int headsPerGroup, int maxContext) {
-        this.panel = arena.allocate((long) MatMul.PANEL * maxK * Float.BYTES, 64);
+        this.panel = arena.allocate(Math.max(MatMul.ROW_BLOCK_BYTES, (long) MatMul.PANEL * maxK * Float.BYTES), 64);
         this.scoresStride = roundUp(maxContext, VectorMath.L);
         this.scores = new float[headsPerGroup * scoresStride];
     }
