@@ -52,11 +52,20 @@ public final class ConformanceCommand implements Callable<Integer> {
             description = "extra plugin jars, each in its own class loader (default: ${DEFAULT-VALUE})")
     String pluginsDir;
 
+    @Option(names = "--keep-going",
+            description = "judge the scheduler rules even on a backend that fails its own rules (by default they are skipped)")
+    boolean keepGoing;
+
     @Option(names = "--list-rules", description = "print the rules and exit")
     boolean listRules;
 
     @Option(names = "--tradeoff", description = "run the latency/throughput trade-off benchmark instead (see 'railyard simulate')")
     boolean tradeoff;
+
+    /** Runs the command without the rest of the CLI (the kit's jar and its dependencies on the class path suffice). */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new ConformanceCommand()).execute(args));
+    }
 
     @Override
     public Integer call() {
@@ -84,7 +93,7 @@ public final class ConformanceCommand implements Callable<Integer> {
             throw new UserException("nothing to test: " + ss.size() + " schedulers and " + bs.size() + " backends found");
         }
         System.err.println("railyard conformance: " + ss.size() + " schedulers x " + bs.size() + " backends");
-        MatrixResult m = new MatrixRunner(ss, bs).run(line -> System.err.println("  " + line));
+        MatrixResult m = new MatrixRunner(ss, bs).gateOnBackendRules(!keepGoing).run(line -> System.err.println("  " + line));
         try {
             Files.createDirectories(output);
             Files.writeString(output.resolve("report.md"), MarkdownReport.render(m));

@@ -77,6 +77,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--plugins-dir", paramLabel = "DIR", defaultValue = "plugins", description = "extra plugin jars")
     String pluginsDir = "plugins";
 
+    /** Runs the command without the rest of the CLI (the kit's jar and its dependencies on the class path suffice). */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new SimulateCommand()).execute(args));
+    }
+
     @Override
     public Integer call() {
         Path dir = RailyardHome.home().resolve(pluginsDir);
