@@ -9,6 +9,6 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 cd "$root"
 mvn -q -B -o install -DskipTests -pl spi >&2
 mvn -q -B -o test-compile -pl backend-cpu-reference >&2
-exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xss4m \
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms256m -Xmx1g -Xss4m \
   -cp "$here/target/classes:$here/target/test-classes:$root/spi/target/classes" \
   dev.railyard.backend.cpu.bench.CpuBackendBenchmark "$@" 2>&1 | grep -v -e '^WARNING: Using incubator modules'

@@ -80,8 +80,13 @@ final class ComputePool implements AutoCloseable {
         } catch (Throwable e) {
             mine = e;
         }
+        int spins = 0;
         while (pending.get() != 0) {
-            Thread.onSpinWait();
+            if (++spins < SPIN_ROUNDS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the machine is oversubscribed: let the worker we wait for run
+            }
         }
         task = null;
         Throwable f = mine != null ? mine : failure;

@@ -257,42 +257,43 @@ public final class CpuReferenceBackend implements Backend {
 
     /**
      * {@code ys[i] (+)= x · ws[i]ᵀ} for each matrix, as one parallel region. Rows are handed out in
-     * chunks from a shared counter, so a worker slowed by something else on the machine simply
-     * takes fewer chunks; where a row is computed never changes its value.
+     * chunks from a shared counter, large first and smaller towards the end (guided scheduling), so
+     * a worker slowed by something else on the machine simply takes fewer chunks and the region
+     * ends nearly together; where a row is computed never changes its value.
      */
     private void gemm(float[] x, int ldx, int tokens, boolean accumulate, AfterChunk after, Linear[] ws, float[][] ys) {
-        int[] chunk = new int[ws.length];
         int[] first = new int[ws.length + 1];
         for (int i = 0; i < ws.length; i++) {
-            chunk[i] = chunkRows(ws[i].rows(), tokens);
-            first[i + 1] = first[i] + (ws[i].rows() + chunk[i] - 1) / chunk[i];
+            first[i + 1] = first[i] + ws[i].rows();
         }
         int total = first[ws.length];
+        int threads = pool.threads();
         nextItem.set(0);
         pool.run((w, n) -> {
             WorkerScratch s = scratch[w];
-            int c;
             int m = 0;
-            while ((c = nextItem.getAndIncrement()) < total) {
-                while (c >= first[m + 1]) {
+            while (true) {
+                int cur = nextItem.get();
+                if (cur >= total) {
+                    return;
+                }
+                while (cur >= first[m + 1]) {
                     m++;
                 }
+                int size = Math.max(MatMul.PANEL, ((total - cur) / (2 * threads)) / MatMul.PANEL * MatMul.PANEL);
+                int end = Math.min(first[m + 1], cur + size);
+                if (!nextItem.compareAndSet(cur, end)) {
+                    continue;
+                }
                 Linear lin = ws[m];
-                int from = (c - first[m]) * chunk[m];
-                int to = Math.min(lin.rows(), from + chunk[m]);
+                int from = cur - first[m];
+                int to = end - first[m];
                 MatMul.run(lin, x, ldx, tokens, ys[m], lin.rows(), from, to, accumulate, s);
                 if (after != null) {
                     after.run(s, from, to);
                 }
             }
         });
-    }
-
-    /** Rows per work chunk: about eight chunks per thread, whole panels, more for big batches. */
-    private int chunkRows(int rows, int tokens) {
-        int perThread = Math.max(1, rows / (8 * pool.threads()));
-        int c = (perThread + MatMul.PANEL - 1) / MatMul.PANEL * MatMul.PANEL;
-        return Math.max(MatMul.PANEL, c);
     }
 
     /** {@code g[i] = silu(g[i]) * u[i]} for {@code n} elements from {@code off}. */
