@@ -107,7 +107,6 @@ final class MatMul {
     static final int ROW_BLOCK_BYTES = 1024 * 1024;
     /** Bytes of activations one token block may take, to stay in L2 next to the row block. */
     static final int TOKEN_BLOCK_BYTES = 384 * 1024;
-    static final boolean COPY_F32 = !Boolean.getBoolean("railyard.cpu.noCopy");
 
     /** Rows per row block for width {@code k}: whole panels, within {@link #ROW_BLOCK_BYTES}. */
     static int rowBlock(int k) {
@@ -115,9 +114,9 @@ final class MatMul {
     }
 
     /**
-     * Loop order: row blocks (in L2, widened once when not float32) × token blocks × tiles of four
-     * tokens (in L1) × every 4-row slice of the row block. The first tile sweeps the rows from
-     * memory in address order, which the hardware prefetcher follows; the others find them in L2.
+     * Loop order: row blocks (copied or widened to float32 into the worker's panel in one
+     * sequential pass, then in L2) × token blocks × tiles of four tokens (in L1) × every 4-row slice
+     * of the row block.
      */
     private static void panels(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
                                boolean accumulate, WorkerScratch s) {
@@ -128,19 +127,11 @@ final class MatMul {
         int tokenBlock = Math.max(4, TOKEN_BLOCK_BYTES / (k * Float.BYTES) / 4 * 4);
         for (int b0 = nFrom; b0 < nTo; b0 += rowBlock) {
             int rows = Math.min(rowBlock, nTo - b0);
-            MemorySegment src;
-            long base;
-            long ws;
-            if (w.dtype() == DType.F32 && !COPY_F32) {
-                src = w.data();
-                base = w.rowOffset(b0);
-                ws = w.rowBytes();
-            } else {
-                widen(w, b0, rows, s.panel);
-                src = s.panel;
-                base = 0;
-                ws = (long) k * Float.BYTES;
-            }
+            // one sequential pass brings the block in (widened), then every tile works from L2
+            widen(w, b0, rows, s.panel);
+            MemorySegment src = s.panel;
+            long base = 0;
+            long ws = (long) k * Float.BYTES;
             int rows4 = rows / 4 * 4;
             for (int t0 = 0; t0 < tokens; t0 += tokenBlock) {
                 int tEnd = Math.min(tokens, t0 + tokenBlock);
