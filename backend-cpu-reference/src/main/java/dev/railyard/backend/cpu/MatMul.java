@@ -208,6 +208,12 @@ final class MatMul {
 
     private static void store(float[] acc, int tokens, int rows, float[] bias, float[] y, int yo, int ldy, int n,
                               boolean accumulate) {
+        if (bias == null && !accumulate) {
+            for (int t = 0; t < tokens; t++) {
+                System.arraycopy(acc, SUMS + t * rows, y, yo + t * ldy + n, rows);
+            }
+            return;
+        }
         for (int t = 0; t < tokens; t++) {
             int row = yo + t * ldy + n;
             for (int r = 0; r < rows; r++) {
