@@ -28,6 +28,16 @@ class ReferenceComparisonTest {
         add(all, "GQA", m -> { });
         add(all, "MHA", m -> m.kvHeads = m.heads);
         add(all, "MQA", m -> m.kvHeads = 1);
+        add(all, "MQA, 6 heads per KV head", m -> {
+            m.heads = 6;
+            m.kvHeads = 1;
+            m.hidden = 96;
+        });
+        add(all, "GQA, head_dim 128", m -> {
+            m.heads = 4;
+            m.kvHeads = 2;
+            m.headDim = 128;
+        });
         add(all, "tied head", m -> m.tied = true);
         add(all, "llama3 rope", m -> {
             m.rope = new RopeScaling("llama3", 8, 1, 4, 8192);
