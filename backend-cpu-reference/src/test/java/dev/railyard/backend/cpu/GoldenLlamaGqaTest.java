@@ -88,6 +88,9 @@ class GoldenLlamaGqaTest {
                 for (int i = 0; i < owed; i++) {
                     expected.add(greedy[i]);
                 }
+                System.out.printf("golden greedy after a prompt of %d: %d tokens owed, %d equal%n", prompt.length, owed,
+                        (int) java.util.stream.IntStream.range(0, Math.min(ours.size(), owed))
+                                .takeWhile(i -> ours.get(i) == greedy[i]).count());
                 assertThat(ours).as("greedy tokens after a prompt of %d (owed %d)", prompt.length, owed)
                         .isEqualTo(expected);
                 seq.release();
@@ -101,8 +104,9 @@ class GoldenLlamaGqaTest {
             expected[i] = ref.get(i).asDouble();
         }
         assertThat(ours).hasSize(expected.length);
-        assertThat(ReferenceTransformer.relativeL2(ours, expected)).as("relative L2 error, %s", what)
-                .isLessThan(TOLERANCE);
+        double err = ReferenceTransformer.relativeL2(ours, expected);
+        System.out.printf("golden %-28s relative L2 %.2e%n", what, err);
+        assertThat(err).as("relative L2 error, %s", what).isLessThan(TOLERANCE);
     }
 
     private static int[] ints(JsonNode a) {
