@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>horizontal sums never use {@code reduceLanes(ADD)} (whose order is unspecified and
  *       differs between the interpreter and C2); they use one fixed pairwise tree, lane {@code i}
  *       with lane {@code i ^ s} for {@code s = L/2, L/4, ..., 1}, whether done one vector at a
- *       time ({@link #sumLanes}), sixteen at a time ({@link #reduce16}) or in scalar code ({@link
- *       #sumLanesScalar}) — the three give identical bits because float addition is commutative;
+ *       time ({@link #sumLanes}), sixteen at a time (the transposing tree written inline in
+ *       {@link GemmKernels}, and {@link #sumLanes16}) or in scalar code ({@link #sumLanesScalar}) —
+ *       all give identical bits because float addition is commutative;
  *   <li>{@link #exp} is a polynomial of FMA, add and multiply only (no SVML intrinsic);
  *   <li>bfloat16 and float16 weights are widened exactly with integer operations.
  * </ul>
