@@ -2,7 +2,9 @@
 # Runs ON the GPU machine, from the repository root, with .device/ carried (see run-gpu-check.sh).
 #   bash tools/gpu/on-device.sh smoke|full|auto
 # smoke: checks only, synchronising after every kernel; full: checks and benchmark;
-# auto: smoke, and when every check passed the benchmark in the same call (one machine start).
+# auto: smoke, then the benchmark (even when a check failed: its table still says what the
+#       kernels do), then the conformance kit's matrix against cuda when .device/kit is packed
+#       (report into $OUT/report); one machine start. Exit status: the checks'.
 set -uo pipefail
 mode=${1:-full}
 out=${OUT:-/tmp/railyard-out}
@@ -16,7 +18,23 @@ nvidia-smi --query-gpu=name,driver_version,memory.used,memory.total,utilization.
 args=(--golden .device/golden/llama-gqa --work /tmp/railyard-gpu-check)
 debug=false
 if [ "$mode" = auto ]; then
-  bash "$0" smoke || exit $?
+  bash "$0" smoke
+  smoke_rc=$?
+  [ "$smoke_rc" = 0 ] || echo "== SMOKE CHECKS FAILED (exit $smoke_rc); running the benchmark anyway"
+  bash "$0" bench
+  bench_rc=$?
+  if [ -d .device/kit ]; then
+    echo "== conformance kit against cuda after $(( $(date +%s) - t0 )) s"
+    kcp="$(pwd)/.device/lib/*:$(pwd)/.device/kit/*"
+    ( cd /tmp && timeout 240 "${java[@]}" -cp "$kcp" dev.railyard.conformance.cli.ConformanceCommand --backend cuda \
+        --scheduler continuous --scheduler speculative --scheduler dynamic --keep-going --output "$out/report" >"$out/kit.log" 2>&1
+      echo "== kit exit $?" >>"$out/kit.log" )
+    grep -v "incubator modules" "$out/kit.log" | tail -30
+  fi
+  echo "== auto done in $(( $(date +%s) - t0 )) s: smoke exit $smoke_rc, benchmark exit $bench_rc"
+  exit "$smoke_rc"
+fi
+if [ "$mode" = bench ]; then
   args=(--no-checks)
   mode=full
 fi

@@ -7,7 +7,8 @@
 #
 # smoke: correctness checks only, with a device synchronisation after every kernel (names the
 #        failing stage); full: checks, then the TinyLlama-1.1B benchmark, table printed last;
-#        auto: smoke, then (all passed) the benchmark in the same call.
+#        auto: smoke, then the benchmark, then the conformance kit against cuda (report in $OUT/report),
+#        all in the same call (one machine start); the exit status is the checks'.
 set -euo pipefail
 mode=${1:-full}
 root=$(git rev-parse --show-toplevel)
@@ -49,12 +50,20 @@ jre_script=../shared/gpu/make-device-jre.sh
 [ -x "$jre_script" ] || jre_script=/work/shared/gpu/make-device-jre.sh
 bash "$jre_script" .device >/dev/null
 cp tools/gpu/on-device.sh .device/
+# the conformance kit (its backend rules against cuda run after the benchmark): only the jars .device/lib lacks
+mvnq install -DskipTests -pl scheduler-plugins
+mvnq package -DskipTests -pl conformance-tests
+mkdir -p .device/kit
+cp conformance-tests/target/railyard-conformance-tests-*.jar scheduler-plugins/target/railyard-scheduler-plugins-*.jar .device/kit/
+mvnq dependency:copy-dependencies -pl conformance-tests -DincludeScope=runtime -DoutputDirectory="$root/.device/kit-deps"
+cp .device/kit-deps/junit-jupiter-api-*.jar .device/kit-deps/opentest4j-*.jar .device/kit-deps/apiguardian-api-*.jar .device/kit/ 2>/dev/null || true
+rm -rf .device/kit-deps
 size=$(du -sm .device | cut -f1)
 echo "packed .device/: ${size} MiB ($(ls .device/lib | wc -l) jars)"
 if [ "$size" -ge 60 ]; then echo "error: .device is ${size} MiB; one run carries at most 64 MiB" >&2; exit 1; fi
 
 timeout=240
-[ "$mode" != smoke ] && timeout=540
+[ "$mode" != smoke ] && timeout=420
 cat <<CALL
 
 == now make this call of the \`run\` tool (device machine nvidia-h200):

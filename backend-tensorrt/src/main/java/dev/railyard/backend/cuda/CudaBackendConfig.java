@@ -15,8 +15,11 @@ import dev.railyard.spi.config.PluginConfig;
  *   <li>{@code max-sequences-per-step}: default 256;
  *   <li>{@code cuda-graphs}: capture decode steps (every sequence one token) as CUDA graphs per
  *       batch-size bucket and replay them (default true);
- *   <li>{@code small-batch-gemv}: products of at most 8 rows (small decode batches) run in a
- *       memory-bound NVRTC kernel instead of a cuBLAS GEMM (default false: on the H200 cuBLAS was faster, 618 against 514 tokens/s at batch 1).
+ *   <li>{@code decode-kernels}: steps of at most 8 token rows (small decode batches) run their
+ *       memory-bound parts in the NVRTC decode kernels (bandwidth-bound GEMV with RMSNorm, RoPE +
+ *       K/V write, SwiGLU and the residual add fused in) instead of cuBLAS GEMMs and separate
+ *       kernels: {@code auto} (default) times both ways per part and row bucket at open and keeps
+ *       the faster, {@code on} always, {@code off} never.
  * </ul>
  */
 public class CudaBackendConfig implements PluginConfig {
@@ -26,7 +29,7 @@ public class CudaBackendConfig implements PluginConfig {
     public int maxTokensPerStep = 8192;
     public int maxSequencesPerStep = 256;
     public boolean cudaGraphs = true;
-    public boolean smallBatchGemv = false;
+    public String decodeKernels = "auto";
 
     public CudaBackendConfig() {
     }
@@ -41,6 +44,9 @@ public class CudaBackendConfig implements PluginConfig {
         }
         if (maxTokensPerStep < 1 || maxTokensPerStep > 1 << 20) {
             throw new InvalidConfigException("max-tokens-per-step must be in [1, 1048576], was " + maxTokensPerStep);
+        }
+        if (decodeKernels == null || !(decodeKernels.equals("auto") || decodeKernels.equals("on") || decodeKernels.equals("off"))) {
+            throw new InvalidConfigException("decode-kernels must be auto, on or off, was " + decodeKernels);
         }
         if (maxSequencesPerStep < 1 || maxSequencesPerStep > 65536) {
             throw new InvalidConfigException("max-sequences-per-step must be in [1, 65536], was " + maxSequencesPerStep);

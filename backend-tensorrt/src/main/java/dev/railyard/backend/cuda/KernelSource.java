@@ -1,6 +1,8 @@
 package dev.railyard.backend.cuda;
 
 import dev.railyard.spi.model.ModelConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -31,9 +33,12 @@ final class KernelSource {
         return headDim % 16 == 0 && headDim <= 128;
     }
 
-    /** Warps of the decode kernel for {@code gb} heads per block, so that its shared memory stays under 46 KB. */
+    /**
+     * Warps of the decode kernel for {@code gb} heads per block (16 for one head of at most 128
+     * dims, else 8), fewer when its shared memory would pass 46 KB.
+     */
     static int decodeWarps(int gb, int headDim) {
-        int w = 8;
+        int w = gb == 1 && headDim <= 128 ? 16 : 8; // one head per block (few blocks at small batches): more warps split the keys
         while (w > 1 && decodeSharedBytes(w, gb, headDim) > 46 * 1024) {
             w /= 2;
         }
@@ -42,6 +47,49 @@ final class KernelSource {
 
     static long decodeSharedBytes(int w, int gb, int headDim) {
         return 4L * (gb * headDim + (long) w * gb * 32 + 2L * w * gb + (long) w * gb * headDim);
+    }
+
+    /** Token rows per step of the decode kernels (a step of t <= 8 rows uses the next power of two). */
+    static final int[] DECODE_ROWS = {1, 2, 4, 8};
+    /** Shared memory the decode kernels may use for the normalised input rows. */
+    static final int DECODE_STAGE_BYTES = 40 * 1024;
+
+    /** Whether the decode kernels (small-batch products) can run this model: 16-byte rows everywhere. */
+    static boolean decodeKernelsSupported(ModelConfig c) {
+        return c.hiddenSize() % 8 == 0 && c.intermediateSize() % 8 == 0 && c.queryDim() % 8 == 0;
+    }
+
+    /**
+     * The largest row count (1, 2, 4 or 8) for which the fused norm + product kernels hold the
+     * normalised rows in shared memory; 0 when not even one row fits.
+     */
+    static int decodeNormRows(ModelConfig c) {
+        if (!decodeKernelsSupported(c)) {
+            return 0;
+        }
+        for (int r = 8; r >= 1; r /= 2) {
+            if ((long) r * c.hiddenSize() * 2 <= DECODE_STAGE_BYTES) {
+                return r;
+            }
+        }
+        return 0;
+    }
+
+    /** The names of the decode kernels compiled for this model. */
+    static List<String> decodeKernelNames(ModelConfig c) {
+        List<String> n = new ArrayList<>();
+        if (!decodeKernelsSupported(c)) {
+            return n;
+        }
+        int fr = decodeNormRows(c);
+        for (int r : DECODE_ROWS) {
+            n.add("dk_linear_" + r);
+            if (r <= fr) {
+                n.add("dk_qkv_" + r);
+                n.add("dk_gateup_" + r);
+            }
+        }
+        return n;
     }
 
     static String source(ModelConfig c, int blockSize) {
@@ -68,6 +116,16 @@ final class KernelSource {
         def(s, "DEC_WARPS_1", decodeWarps(1, hd));
         def(s, "PREFILL_TILES", prefillTilesSupported(hd) ? 1 : 0);
         s.append(BODY);
+        if (decodeKernelsSupported(c)) {
+            s.append(DECODE);
+            int fr = decodeNormRows(c);
+            for (int r : DECODE_ROWS) {
+                s.append(DECODE_LINEAR_ENTRY.replace("@R", Integer.toString(r)));
+                if (r <= fr) {
+                    s.append(DECODE_NORM_ENTRIES.replace("@R", Integer.toString(r)));
+                }
+            }
+        }
         return s.toString();
     }
 
@@ -83,6 +141,16 @@ final class KernelSource {
     static final String BODY = """
             typedef unsigned short bf16_t;
             typedef unsigned int u32;
+            // programmatic dependent launch (sm_90+): a kernel launched with it may start while the one before
+            // finishes; it must wait (PDL_WAIT) before it touches what that one wrote, and lets the next one start
+            // early (PDL_LAUNCH). Without the launch attribute both are no-ops.
+            #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+            #define PDL_WAIT() asm volatile("griddepcontrol.wait;" ::: "memory")
+            #define PDL_LAUNCH() asm volatile("griddepcontrol.launch_dependents;" ::: "memory")
+            #else
+            #define PDL_WAIT()
+            #define PDL_LAUNCH()
+            #endif
             #define NEG_INF (__int_as_float(0xff800000))
 
             __device__ __forceinline__ float bf2f(bf16_t v) { return __uint_as_float(((u32)v) << 16); }
@@ -239,60 +307,13 @@ final class KernelSource {
             #endif
             }
 
-            // ---- small-batch products (decode): y[r, o] (=|+=) x[r, :] . W[o, :] for up to 8 rows ----
-            // one warp per output feature, 16-byte coalesced loads of the weight row; memory-bound by design
-            template <int OUTF32>
-            __device__ __forceinline__ void gemv_impl(const bf16_t* __restrict__ W, const bf16_t* __restrict__ x,
-                                                      void* __restrict__ y, int out, int in, int rows, int accumulate) {
-                const int o = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
-                const int lane = threadIdx.x & 31;
-                if (o >= out) return;
-                const uint4* w4 = (const uint4*)(W + (long)o * in);
-                const int n8 = in >> 3;
-                float acc[8];
-                #pragma unroll
-                for (int r = 0; r < 8; ++r) acc[r] = 0.f;
-                #pragma unroll 4
-                for (int c = lane; c < n8; c += 32) {
-                    const uint4 wv = w4[c];
-                    float wf[8];
-                    wf[0] = __uint_as_float(wv.x << 16); wf[1] = __uint_as_float(wv.x & 0xffff0000u);
-                    wf[2] = __uint_as_float(wv.y << 16); wf[3] = __uint_as_float(wv.y & 0xffff0000u);
-                    wf[4] = __uint_as_float(wv.z << 16); wf[5] = __uint_as_float(wv.z & 0xffff0000u);
-                    wf[6] = __uint_as_float(wv.w << 16); wf[7] = __uint_as_float(wv.w & 0xffff0000u);
-                    #pragma unroll
-                    for (int r = 0; r < 8; ++r) {
-                        if (r < rows) {
-                            const uint4 xv = ((const uint4*)(x + (long)r * in))[c];
-                            acc[r] += wf[0] * __uint_as_float(xv.x << 16) + wf[1] * __uint_as_float(xv.x & 0xffff0000u)
-                                    + wf[2] * __uint_as_float(xv.y << 16) + wf[3] * __uint_as_float(xv.y & 0xffff0000u)
-                                    + wf[4] * __uint_as_float(xv.z << 16) + wf[5] * __uint_as_float(xv.z & 0xffff0000u)
-                                    + wf[6] * __uint_as_float(xv.w << 16) + wf[7] * __uint_as_float(xv.w & 0xffff0000u);
-                        }
-                    }
-                }
-                #pragma unroll
-                for (int r = 0; r < 8; ++r) {
-                    if (r < rows) {
-                        const float v = warpSum(acc[r]);
-                        if (lane == 0) {
-                            if (OUTF32) {
-                                float* yf = (float*)y + (long)r * out + o;
-                                *yf = accumulate ? *yf + v : v;
-                            } else {
-                                ((bf16_t*)y)[(long)r * out + o] = f2bf(v);
-                            }
-                        }
-                    }
-                }
-            }
-            extern "C" __global__ void __launch_bounds__(128) gemv_f32(const bf16_t* W, const bf16_t* x, float* y, int out, int in,
-                                                                       int rows, int accumulate) {
-                gemv_impl<1>(W, x, y, out, in, rows, accumulate);
-            }
-            extern "C" __global__ void __launch_bounds__(128) gemv_bf16(const bf16_t* W, const bf16_t* x, bf16_t* y, int out, int in,
-                                                                        int rows, int accumulate) {
-                gemv_impl<0>(W, x, y, out, in, rows, accumulate);
+            // the stream waits here for ns nanoseconds (the profiler holds the GPU while a step is enqueued)
+            extern "C" __global__ void spin_kernel(unsigned long long ns) {
+                unsigned long long t0, t;
+                asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+                do {
+                    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+                } while (t - t0 < ns);
             }
 
             // ---- decode attention: one block per (query token, group of GB query heads) ----
@@ -309,6 +330,8 @@ final class KernelSource {
                 __shared__ float wm[W][GB];
                 __shared__ float wl[W][GB];
                 __shared__ float wacc[W][GB][HD];
+                PDL_WAIT();
+                PDL_LAUNCH();
                 const int t = tokList[blockIdx.x];
                 const int h0 = blockIdx.y * GB;
                 const int kh = h0 / GQ;
@@ -606,5 +629,276 @@ final class KernelSource {
                 }
             }
             #endif
+            """;
+
+    /**
+     * The decode kernels: products of at most 8 token rows (decode steps of small batches), which
+     * are bound by the weight bytes. One warp per output feature (or per pair of features), weight
+     * rows streamed once with 16-byte loads that bypass L1, 8 (fused kernels) or 16 (plain
+     * products) loads in flight per lane, float32 accumulation. Each kernel issues its first weight
+     * loads, then waits for the kernel before it (programmatic dependent launch on sm_90: the loads
+     * overlap that kernel's tail), then lets the next one start. Fused around them: RMSNorm of the residual stream into shared memory in front
+     * of the QKV and gate+up products (each block normalises the rows itself), RoPE + the paged
+     * K/V write behind the QKV product (a warp takes the feature pair (j, j + HD/2) of one head),
+     * SwiGLU behind the gate+up product (a warp takes gate row c and up row c), the residual add
+     * and bias behind the O and down products. A row's arithmetic does not depend on how many rows
+     * the kernel takes, so padded graph buckets and eager steps agree bit for bit.
+     */
+    static final String DECODE = """
+            #define DK_THREADS 128
+            #define DK_WARPS 4
+            #define DK_LOADS 8
+            #define DK_LOADS_LIN 16
+            __device__ __forceinline__ uint4 dk_ldw(const uint4* p) {   // weights: streamed once, not kept in L1
+                uint4 v;
+                asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];"
+                             : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
+                return v;
+            }
+            __device__ __forceinline__ uint4 dk_ldx(const uint4* p) {   // activations: read by every warp, L1-cached
+                uint4 v;
+                asm volatile("ld.global.nc.v4.u32 {%0, %1, %2, %3}, [%4];"
+                             : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
+                return v;
+            }
+            __device__ __forceinline__ void dk_unpack(const uint4 v, float* f) {
+                f[0] = __uint_as_float(v.x << 16); f[1] = __uint_as_float(v.x & 0xffff0000u);
+                f[2] = __uint_as_float(v.y << 16); f[3] = __uint_as_float(v.y & 0xffff0000u);
+                f[4] = __uint_as_float(v.z << 16); f[5] = __uint_as_float(v.z & 0xffff0000u);
+                f[6] = __uint_as_float(v.w << 16); f[7] = __uint_as_float(v.w & 0xffff0000u);
+            }
+            // wv <- the 16-byte pieces c0 + lane + 32 u of the NP weight rows (zeros past n8)
+            template <int NP, int LD>
+            __device__ __forceinline__ void dk_load(uint4 (&wv)[NP][LD], const uint4* const (&wrow)[NP], int c0, int n8) {
+                const int lane = threadIdx.x & 31;
+                #pragma unroll
+                for (int u = 0; u < LD; ++u) {
+                    const int c = c0 + lane + 32 * u;
+                    #pragma unroll
+                    for (int p = 0; p < NP; ++p) {
+                        if (c < n8) wv[p][u] = dk_ldw(wrow[p] + c);
+                        else wv[p][u] = make_uint4(0u, 0u, 0u, 0u);
+                    }
+                }
+            }
+            template <int R, int NP, int LD, bool XS>
+            __device__ __forceinline__ void dk_fma(const uint4 (&wv)[NP][LD], const uint4* xv, int c0, int n8, int rows,
+                                                   float (&acc)[NP][R]) {
+                const int lane = threadIdx.x & 31;
+                #pragma unroll
+                for (int u = 0; u < LD; ++u) {
+                    const int c = c0 + lane + 32 * u;
+                    if (c < n8) {
+                        float wf[NP][8];
+                        #pragma unroll
+                        for (int p = 0; p < NP; ++p) dk_unpack(wv[p][u], wf[p]);
+                        #pragma unroll
+                        for (int r = 0; r < R; ++r) {
+                            if (r < rows) {
+                                uint4 xr;
+                                if (XS) xr = xv[r * n8 + c];
+                                else xr = dk_ldx(xv + (long)r * n8 + c);
+                                float xf[8];
+                                dk_unpack(xr, xf);
+                                #pragma unroll
+                                for (int p = 0; p < NP; ++p) {
+                                    #pragma unroll
+                                    for (int k = 0; k < 8; ++k) acc[p][r] = fmaf(wf[p][k], xf[k], acc[p][r]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // acc[p][r] = W[row p] . x[r] (whole warp; wv holds the first pieces, loaded by the caller)
+            template <int R, int NP, int LD, bool XS>
+            __device__ __forceinline__ void dk_run(uint4 (&wv)[NP][LD], const uint4* const (&wrow)[NP], const uint4* xv,
+                                                   int n8, int rows, float (&acc)[NP][R]) {
+                #pragma unroll
+                for (int p = 0; p < NP; ++p) {
+                    #pragma unroll
+                    for (int r = 0; r < R; ++r) acc[p][r] = 0.f;
+                }
+                for (int c0 = 0; c0 < n8; c0 += 32 * LD) {
+                    if (c0 > 0) dk_load<NP, LD>(wv, wrow, c0, n8);
+                    dk_fma<R, NP, LD, XS>(wv, xv, c0, n8, rows, acc);
+                }
+                #pragma unroll
+                for (int p = 0; p < NP; ++p) {
+                    #pragma unroll
+                    for (int r = 0; r < R; ++r) acc[p][r] = warpSum(acc[p][r]);
+                }
+            }
+            // xs[r] <- bf16(rmsnorm(xres[r]) * gamma) for r < rows; every thread of the block calls it
+            template <int R>
+            __device__ __forceinline__ void dk_stage_norm(const float* __restrict__ xres, const float* __restrict__ gamma, uint4* xs,
+                                                          int rows) {
+                __shared__ float red[DK_WARPS][R];
+                __shared__ float inv[R];
+                const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+                #pragma unroll
+                for (int r = 0; r < R; ++r) {
+                    float ss = 0.f;
+                    if (r < rows) {
+                        const float4* xr = (const float4*)(xres + (long)r * HIDDEN);
+                        for (int i = threadIdx.x; i < HIDDEN / 4; i += DK_THREADS) {
+                            const float4 v = xr[i];
+                            ss += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
+                        }
+                    }
+                    ss = warpSum(ss);
+                    if (lane == 0) red[warp][r] = ss;
+                }
+                __syncthreads();
+                if (threadIdx.x < R) {
+                    float t = 0.f;
+                    #pragma unroll
+                    for (int w = 0; w < DK_WARPS; ++w) t += red[w][threadIdx.x];
+                    inv[threadIdx.x] = rsqrtf(t / (float)HIDDEN + EPS);
+                }
+                __syncthreads();
+                const float4* g4 = (const float4*)gamma;
+                for (int r = 0; r < rows; ++r) {
+                    const float iv = inv[r];
+                    const float4* xr = (const float4*)(xres + (long)r * HIDDEN);
+                    for (int i = threadIdx.x; i < HIDDEN / 8; i += DK_THREADS) {
+                        const float4 a = xr[2 * i], b = xr[2 * i + 1], ga = g4[2 * i], gb = g4[2 * i + 1];
+                        uint4 o;
+                        o.x = pack2(a.x * iv * ga.x, a.y * iv * ga.y);
+                        o.y = pack2(a.z * iv * ga.z, a.w * iv * ga.w);
+                        o.z = pack2(b.x * iv * gb.x, b.y * iv * gb.y);
+                        o.w = pack2(b.z * iv * gb.z, b.w * iv * gb.w);
+                        xs[r * (HIDDEN / 8) + i] = o;
+                    }
+                }
+                __syncthreads();
+            }
+            // y[r, o] (+)= x[r] . W[o] (+ bias[o]), float32 out; one warp per output feature
+            template <int R>
+            __device__ __forceinline__ void dk_linear_impl(const bf16_t* __restrict__ W, const bf16_t* __restrict__ x,
+                    float* __restrict__ y, const float* __restrict__ bias, int out, int in, int rows, int accumulate) {
+                const int lane = threadIdx.x & 31;
+                const int o = blockIdx.x * DK_WARPS + (threadIdx.x >> 5);
+                if (o >= out) return;
+                const int n8 = in >> 3;
+                const uint4* const wrow[1] = {(const uint4*)W + (long)o * n8};
+                uint4 wv[1][DK_LOADS_LIN];
+                dk_load<1, DK_LOADS_LIN>(wv, wrow, 0, n8);   // weights only: may run while the previous kernel finishes
+                PDL_WAIT();
+                PDL_LAUNCH();
+                float acc[1][R];
+                dk_run<R, 1, DK_LOADS_LIN, false>(wv, wrow, (const uint4*)x, n8, rows, acc);
+                #pragma unroll
+                for (int r = 0; r < R; ++r) {
+                    if (r < rows && lane == r) {
+                        float* yp = y + (long)r * out + o;
+                        float v = acc[0][r];
+                        if (accumulate) v = *yp + v;
+                        if (bias) v += bias[o];
+                        *yp = v;
+                    }
+                }
+            }
+            // RMSNorm + QKV product + bias + RoPE: q into qout (bf16), k and v into the paged pool at slots[r]
+            template <int R>
+            __device__ __forceinline__ void dk_qkv_impl(const bf16_t* __restrict__ W, const float* __restrict__ xres,
+                    const float* __restrict__ gamma, const float* __restrict__ bias, const int* __restrict__ pos,
+                    const int* __restrict__ slots, const float* __restrict__ cosT, const float* __restrict__ sinT,
+                    bf16_t* __restrict__ qout, bf16_t* __restrict__ kc, bf16_t* __restrict__ vc, int rows) {
+                __shared__ uint4 xs[R * (HIDDEN / 8)];
+                const int lane = threadIdx.x & 31;
+                const int pr = blockIdx.x * DK_WARPS + (threadIdx.x >> 5);
+                const bool valid = pr < QKV_DIM / 2;
+                const int pv = valid ? pr : 0;
+                const int hh = pv / HALF, j = pv - hh * HALF;
+                const int a = hh * HD + j, b = a + HALF;
+                const uint4* const wrow[2] = {(const uint4*)W + (long)a * (HIDDEN / 8), (const uint4*)W + (long)b * (HIDDEN / 8)};
+                uint4 wv[2][DK_LOADS / 2];
+                if (valid) dk_load<2, DK_LOADS / 2>(wv, wrow, 0, HIDDEN / 8);   // in flight while the block normalises its rows
+                PDL_WAIT();
+                PDL_LAUNCH();
+                dk_stage_norm<R>(xres, gamma, xs, rows);
+                if (!valid) return;
+                float acc[2][R];
+                dk_run<R, 2, DK_LOADS / 2, true>(wv, wrow, xs, HIDDEN / 8, rows, acc);
+                #pragma unroll
+                for (int r = 0; r < R; ++r) {
+                    if (r < rows && lane == r) {
+                        float x1 = acc[0][r], x2 = acc[1][r];
+                        if (bias) { x1 += bias[a]; x2 += bias[b]; }
+                        const long cp = (long)pos[r] * HALF + j;
+                        if (hh < NH) {
+                            const float c = cosT[cp], s = sinT[cp];
+                            qout[(long)r * QD + a] = f2bf(x1 * c - x2 * s);
+                            qout[(long)r * QD + b] = f2bf(x2 * c + x1 * s);
+                        } else {
+                            const int slot = slots[r];
+                            if (slot >= 0) {
+                                const int blk = slot / BS, off = slot - blk * BS;
+                                if (hh < NH + NKV) {
+                                    const float c = cosT[cp], s = sinT[cp];
+                                    const long dst = kvIndex(blk, hh - NH, off, BS) + j;
+                                    kc[dst] = f2bf(x1 * c - x2 * s);
+                                    kc[dst + HALF] = f2bf(x2 * c + x1 * s);
+                                } else {
+                                    const long dst = kvIndex(blk, hh - NH - NKV, off, BS) + j;
+                                    vc[dst] = f2bf(x1);
+                                    vc[dst + HALF] = f2bf(x2);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // RMSNorm + gate/up products + bias + SwiGLU into act (bf16); gate and up rounded to bf16 as the GEMM path does
+            template <int R>
+            __device__ __forceinline__ void dk_gateup_impl(const bf16_t* __restrict__ W, const float* __restrict__ xres,
+                    const float* __restrict__ gamma, const float* __restrict__ bias, bf16_t* __restrict__ act, int rows) {
+                __shared__ uint4 xs[R * (HIDDEN / 8)];
+                const int lane = threadIdx.x & 31;
+                const int c = blockIdx.x * DK_WARPS + (threadIdx.x >> 5);
+                const bool valid = c < INTER;
+                const int cv = valid ? c : 0;
+                const uint4* const wrow[2] = {(const uint4*)W + (long)cv * (HIDDEN / 8), (const uint4*)W + (long)(INTER + cv) * (HIDDEN / 8)};
+                uint4 wv[2][DK_LOADS / 2];
+                if (valid) dk_load<2, DK_LOADS / 2>(wv, wrow, 0, HIDDEN / 8);
+                PDL_WAIT();
+                PDL_LAUNCH();
+                dk_stage_norm<R>(xres, gamma, xs, rows);
+                if (!valid) return;
+                float acc[2][R];
+                dk_run<R, 2, DK_LOADS / 2, true>(wv, wrow, xs, HIDDEN / 8, rows, acc);
+                #pragma unroll
+                for (int r = 0; r < R; ++r) {
+                    if (r < rows && lane == r) {
+                        float g = bf2f(f2bf(acc[0][r])), u = bf2f(f2bf(acc[1][r]));
+                        if (bias) { g += bias[c]; u += bias[INTER + c]; }
+                        act[(long)r * INTER + c] = f2bf(g / (1.f + expf(-g)) * u);
+                    }
+                }
+            }
+            """;
+
+    static final String DECODE_LINEAR_ENTRY = """
+            extern "C" __global__ void __launch_bounds__(DK_THREADS, 4) dk_linear_@R(const bf16_t* __restrict__ W,
+                    const bf16_t* __restrict__ x, float* __restrict__ y, const float* __restrict__ bias, int out, int in, int rows,
+                    int accumulate) {
+                dk_linear_impl<@R>(W, x, y, bias, out, in, rows, accumulate);
+            }
+            """;
+
+    static final String DECODE_NORM_ENTRIES = """
+            extern "C" __global__ void __launch_bounds__(DK_THREADS, 4) dk_qkv_@R(const bf16_t* __restrict__ W,
+                    const float* __restrict__ xres, const float* __restrict__ gamma, const float* __restrict__ bias,
+                    const int* __restrict__ pos, const int* __restrict__ slots, const float* __restrict__ cosT,
+                    const float* __restrict__ sinT, bf16_t* __restrict__ qout, bf16_t* __restrict__ kc, bf16_t* __restrict__ vc,
+                    int rows) {
+                dk_qkv_impl<@R>(W, xres, gamma, bias, pos, slots, cosT, sinT, qout, kc, vc, rows);
+            }
+            extern "C" __global__ void __launch_bounds__(DK_THREADS, 4) dk_gateup_@R(const bf16_t* __restrict__ W,
+                    const float* __restrict__ xres, const float* __restrict__ gamma, const float* __restrict__ bias,
+                    bf16_t* __restrict__ act, int rows) {
+                dk_gateup_impl<@R>(W, xres, gamma, bias, act, rows);
+            }
             """;
 }

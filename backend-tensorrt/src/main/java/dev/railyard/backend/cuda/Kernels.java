@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUlaunchAttribute;
+import org.bytedeco.cuda.cudart.CUlaunchAttributeValue;
+import org.bytedeco.cuda.cudart.CUlaunchConfig;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.nvrtc._nvrtcProgram;
@@ -26,6 +29,8 @@ import org.bytedeco.javacpp.SizeTPointer;
 final class Kernels implements AutoCloseable {
 
     private static final int MAX_ARGS = 32;
+    /** Compiled images by architecture and source: a process that opens the same model again does not recompile. */
+    private static final Map<String, byte[]> CUBINS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final CUmod_st module;
     private final Map<String, CUfunc_st> functions = new LinkedHashMap<>();
@@ -39,7 +44,7 @@ final class Kernels implements AutoCloseable {
     Kernels(String source, int ccMajor, int ccMinor, List<String> names) {
         long t0 = System.nanoTime();
         this.arch = "sm_" + ccMajor + ccMinor;
-        byte[] image = compile(source, arch);
+        byte[] image = CUBINS.computeIfAbsent(arch + "\n" + source, key -> compile(source, arch));
         this.compileMillis = (System.nanoTime() - t0) / 1e6;
         module = new CUmod_st();
         BytePointer img = new BytePointer(image.length);
@@ -137,9 +142,47 @@ final class Kernels implements AutoCloseable {
                 "cuLaunchKernel");
     }
 
+    /** {@link #launchPdl} when {@code pdl}, else {@link #launch}. */
+    void launchPdlIf(boolean pdl, CUfunc_st f, int gridX, int gridY, int block, CUstream_st stream) {
+        if (pdl) {
+            launchPdl(f, gridX, gridY, block, stream);
+        } else {
+            launch(f, gridX, gridY, block, stream);
+        }
+    }
+
+    private CUlaunchConfig pdlConfig;
+    private CUlaunchAttribute pdlAttr;
+
+    /**
+     * Launches like {@link #launch} with programmatic dependent launch allowed: the kernel may start
+     * while the previous kernel on the stream finishes, so it must execute {@code griddepcontrol.wait}
+     * (PDL_WAIT) before it reads or writes anything that kernel touches (sm_90 and later).
+     */
+    void launchPdl(CUfunc_st f, int gridX, int gridY, int block, CUstream_st stream) {
+        if (gridX <= 0 || gridY <= 0) {
+            return;
+        }
+        if (pdlConfig == null) {
+            pdlAttr = new CUlaunchAttribute();
+            pdlAttr.id(CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
+            CUlaunchAttributeValue v = new CUlaunchAttributeValue();
+            v.programmaticStreamSerializationAllowed(1);
+            pdlAttr.value(v);
+            pdlConfig = new CUlaunchConfig();
+        }
+        pdlConfig.gridDimX(gridX).gridDimY(gridY).gridDimZ(1).blockDimX(block).blockDimY(1).blockDimZ(1).sharedMemBytes(0)
+                .hStream(stream).attrs(pdlAttr).numAttrs(1);
+        Gpu.check(cuLaunchKernelEx(pdlConfig, f, argPointers, (PointerPointer<?>) null), "cuLaunchKernelEx (programmatic dependent launch)");
+    }
+
     @Override
     public void close() {
         cuModuleUnload(module);
+        if (pdlConfig != null) {
+            pdlConfig.close();
+            pdlAttr.close();
+        }
         argValues.close();
         argPointers.close();
     }

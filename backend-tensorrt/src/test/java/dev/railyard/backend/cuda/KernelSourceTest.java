@@ -29,11 +29,51 @@ class KernelSourceTest {
     }
 
     @Test
+    void decodeKernelsAreGeneratedPerRowBucketWithinSharedMemory() {
+        String s = KernelSource.source(tinyllama(), 16);
+        assertThat(KernelSource.decodeNormRows(tinyllama())).isEqualTo(8); // 8 rows x 2048 x bf16 = 32 KiB
+        for (int r : KernelSource.DECODE_ROWS) {
+            for (String k : List.of("dk_linear_", "dk_qkv_", "dk_gateup_")) {
+                assertThat(s).as(k + r).contains("void __launch_bounds__(DK_THREADS, 4) " + k + r + "(");
+                assertThat(KernelSource.decodeKernelNames(tinyllama())).contains(k + r);
+            }
+        }
+        assertThat(s).doesNotContain("@R");
+        ModelConfig big = new ModelConfig("LlamaForCausalLM", "llama", 128256, 4096, 14336, 32, 32, 8, 128, 1e-5, 500000,
+                RopeScaling.NONE, 8192, false, false, false, false, 1, List.of(2), DType.BF16);
+        assertThat(KernelSource.decodeNormRows(big)).isEqualTo(4);
+        assertThat(KernelSource.decodeKernelNames(big)).contains("dk_linear_8", "dk_qkv_4").doesNotContain("dk_qkv_8", "dk_gateup_8");
+        assertThat(KernelSource.source(big, 16)).doesNotContain("dk_qkv_8(");
+        ModelConfig odd = new ModelConfig("LlamaForCausalLM", "llama", 100, 60, 90, 1, 2, 2, 30, 1e-5, 10000, RopeScaling.NONE,
+                64, false, false, false, false, 1, List.of(2), DType.F32);
+        assertThat(KernelSource.decodeKernelsSupported(odd)).isFalse();
+        assertThat(KernelSource.decodeKernelNames(odd)).isEmpty();
+        assertThat(KernelSource.source(odd, 16)).doesNotContain("dk_linear_1(");
+    }
+
+    @Test
+    void decodePlansHandTheResidualBiasToWhoeverCanAddIt() {
+        // the fused norm kernels read the residual as it is: the product before them must have added its bias
+        DecodePlan mix = new DecodePlan(true, false, true, false, true);
+        assertThat(mix.constrained(true, false, false)).isEqualTo(mix);
+        assertThat(mix.constrained(true, true, false)).isEqualTo(new DecodePlan(true, false, false, false, true));
+        assertThat(mix.constrained(true, false, true)).isEqualTo(new DecodePlan(false, false, true, false, true));
+        assertThat(DecodePlan.ALL.constrained(true, true, true)).isEqualTo(DecodePlan.ALL);
+        assertThat(DecodePlan.ALL.constrained(false, false, false)).isEqualTo(new DecodePlan(false, true, false, true, true));
+        assertThat(CudaBackend.wins(10.9, 10.4)).isTrue(); // within the margin: fewer graph nodes win the step
+        assertThat(CudaBackend.wins(7.1, 5.8)).isFalse();
+        assertThat(CudaBackend.rowIndex(1)).isZero();
+        assertThat(CudaBackend.rowIndex(3)).isEqualTo(2);
+        assertThat(CudaBackend.rowIndex(5)).isEqualTo(3);
+        assertThat(CudaBackend.rowIndex(8)).isEqualTo(3);
+    }
+
+    @Test
     void decodeKernelSharedMemoryFits() {
         for (int hd : new int[] {16, 32, 64, 80, 96, 128, 256}) {
             for (int gb : new int[] {1, 2, 4, 7, 8, 16}) {
                 int w = KernelSource.decodeWarps(gb, hd);
-                assertThat(w).isBetween(1, 8);
+                assertThat(w).isBetween(1, 16);
                 if (gb * hd <= 1024) {
                     assertThat(KernelSource.decodeSharedBytes(w, gb, hd)).as("gb %d hd %d", gb, hd).isLessThanOrEqualTo(46 * 1024);
                 }
