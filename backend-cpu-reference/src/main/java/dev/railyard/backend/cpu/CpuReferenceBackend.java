@@ -196,25 +196,19 @@ public final class CpuReferenceBackend implements Backend {
         float[] x = buf.x;
         float[] xn = buf.xn;
         // 1. input norm
-        pool.run((w, ws) -> {
-            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
-                RmsNorm.apply(x, t * hidden, lw.inputNorm(), eps, xn, t * hidden, hidden);
-            }
-        });
+        perToken(tokens, t -> RmsNorm.apply(x, t * hidden, lw.inputNorm(), eps, xn, t * hidden, hidden));
         // 2. q, k, v projections
         gemm(xn, hidden, tokens, false, null, new Linear[] {lw.q(), lw.k(), lw.v()}, new float[][] {buf.q, buf.k, buf.v});
         // 3. RoPE, then K/V into the pool
         List<SequenceSlice> slices = batch.slices();
         int[] positions = batch.positions();
         int bs = cache.blockSize();
-        pool.run((w, ws) -> {
-            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
-                rope.rotate(buf.q, t * qDim, config.numAttentionHeads(), buf.cos, buf.sin, t);
-                rope.rotate(buf.k, t * kvDim, config.numKeyValueHeads(), buf.cos, buf.sin, t);
-                int p = positions[t];
-                int[] table = slices.get(buf.sliceOf[t]).blockTable();
-                cache.write(l, table[p / bs], p % bs, buf.k, t * kvDim, buf.v, t * kvDim);
-            }
+        perToken(tokens, t -> {
+            rope.rotate(buf.q, t * qDim, config.numAttentionHeads(), buf.cos, buf.sin, t);
+            rope.rotate(buf.k, t * kvDim, config.numKeyValueHeads(), buf.cos, buf.sin, t);
+            int p = positions[t];
+            int[] table = slices.get(buf.sliceOf[t]).blockTable();
+            cache.write(l, table[p / bs], p % bs, buf.k, t * kvDim, buf.v, t * kvDim);
         });
         // 4. attention, one (token, kv head) item at a time
         int kvHeads = config.numKeyValueHeads();
@@ -233,11 +227,7 @@ public final class CpuReferenceBackend implements Backend {
         // 5. output projection, added to the residual stream
         gemm(buf.attn, qDim, tokens, true, null, new Linear[] {lw.o()}, new float[][] {x});
         // 6. post-attention norm
-        pool.run((w, ws) -> {
-            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
-                RmsNorm.apply(x, t * hidden, lw.postNorm(), eps, xn, t * hidden, hidden);
-            }
-        });
+        perToken(tokens, t -> RmsNorm.apply(x, t * hidden, lw.postNorm(), eps, xn, t * hidden, hidden));
         // 7. gate and up, then silu(gate) * up on this worker's columns
         gemm(xn, hidden, tokens, false, (s, from, to) -> {
             MatMul.run(lw.up(), xn, hidden, tokens, buf.up, inter, from, to, false, s);
@@ -247,6 +237,24 @@ public final class CpuReferenceBackend implements Backend {
         }, new Linear[] {lw.gate()}, new float[][] {buf.gate});
         // 8. down projection, added to the residual stream
         gemm(buf.gate, inter, tokens, true, null, new Linear[] {lw.down()}, new float[][] {x});
+    }
+
+    /** Below this many tokens, per-token work runs on the calling thread: a region costs more than it. */
+    static final int INLINE_TOKENS = 8;
+
+    /** Runs {@code body} for tokens {@code 0 .. tokens-1}, split over the workers when there are enough. */
+    private void perToken(int tokens, java.util.function.IntConsumer body) {
+        if (tokens < INLINE_TOKENS) {
+            for (int t = 0; t < tokens; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        pool.run((w, ws) -> {
+            for (int t = ComputePool.splitFrom(tokens, w, ws, 1); t < ComputePool.splitTo(tokens, w, ws, 1); t++) {
+                body.accept(t);
+            }
+        });
     }
 
     /** Work done on a chunk of rows right after the chunk's product (same rows, same worker). */
@@ -329,11 +337,7 @@ public final class CpuReferenceBackend implements Backend {
         float[] x = buf.x;
         float[] xr = logitRows;
         float[] out = logits;
-        pool.run((w, ws) -> {
-            for (int r = ComputePool.splitFrom(rows, w, ws, 1); r < ComputePool.splitTo(rows, w, ws, 1); r++) {
-                RmsNorm.apply(x, idx[r] * hidden, weights.finalNorm(), eps, xr, r * hidden, hidden);
-            }
-        });
+        perToken(rows, r -> RmsNorm.apply(x, idx[r] * hidden, weights.finalNorm(), eps, xr, r * hidden, hidden));
         gemm(xr, hidden, rows, false, null, new Linear[] {weights.lmHead()}, new float[][] {out});
         return new Logits(out, rows, vocab);
     }
