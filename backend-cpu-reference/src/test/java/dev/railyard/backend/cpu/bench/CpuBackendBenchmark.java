@@ -50,6 +50,7 @@ public final class CpuBackendBenchmark {
 
     static final Peer PEER_F32 = new Peer("56–64", "205–243", "635–741");
     static final Peer PEER_BF16 = new Peer("107", "478", "950–1,069");
+    static final Peer PEER_NONE = new Peer("n/a", "n/a", "n/a");
 
     int threads = Runtime.getRuntime().availableProcessors();
     List<DType> dtypes = List.of(DType.F32, DType.BF16);
@@ -156,7 +157,11 @@ public final class CpuBackendBenchmark {
             long rss = rssBytes();
             java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
 
-            Peer peer = dtype == DType.BF16 ? PEER_BF16 : PEER_F32;
+            Peer peer = switch (dtype) {
+                case F32 -> PEER_F32;
+                case BF16 -> PEER_BF16;
+                default -> PEER_NONE;
+            };
             results.add(new Result(dtype, bytesPerToken, decode1, decode32, prefillTokens / prefillSeconds,
                     prefillFlops / prefillSeconds, peer));
             notes.add(String.format(Locale.ROOT, "%s: resident memory (VmRSS) %.0f MB = weights %.0f MB + KV pool %.0f MB (%d blocks of 16)"
