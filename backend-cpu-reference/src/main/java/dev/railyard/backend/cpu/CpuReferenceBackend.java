@@ -14,11 +14,14 @@ import dev.railyard.spi.model.LoadedModel;
 import dev.railyard.spi.model.ModelConfig;
 import dev.railyard.spi.model.ModelFormatException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -168,8 +171,7 @@ public final class CpuReferenceBackend implements Backend {
         long row = e.rowOffset(token);
         int n = e.cols();
         switch (e.dtype()) {
-            case F32 -> java.lang.foreign.MemorySegment.copy(e.data(),
-                    java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(VectorMath.LE), row, dst, off, n);
+            case F32 -> MemorySegment.copy(e.data(), FLOAT, row, dst, off, n);
             case BF16 -> {
                 for (int i = 0; i < n; i++) {
                     short h = e.data().get(SHORT, row + 2L * i);
@@ -184,8 +186,8 @@ public final class CpuReferenceBackend implements Backend {
         }
     }
 
-    private static final java.lang.foreign.ValueLayout.OfShort SHORT =
-            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(VectorMath.LE);
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(VectorMath.LE);
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(VectorMath.LE);
 
     private void layer(int l, StepBatch batch, int tokens) {
         TransformerWeights.Layer lw = weights.layers().get(l);
@@ -243,7 +245,7 @@ public final class CpuReferenceBackend implements Backend {
     static final int INLINE_TOKENS = 8;
 
     /** Runs {@code body} for tokens {@code 0 .. tokens-1}, split over the workers when there are enough. */
-    private void perToken(int tokens, java.util.function.IntConsumer body) {
+    private void perToken(int tokens, IntConsumer body) {
         if (tokens < INLINE_TOKENS) {
             for (int t = 0; t < tokens; t++) {
                 body.accept(t);
