@@ -34,10 +34,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "cpu-reference", description = "backend plugin (default: ${DEFAULT-VALUE})")
     String backend;
 
-    @Option(names = "--requests", defaultValue = "24", description = "requests in the workload (default: ${DEFAULT-VALUE})")
+    @Option(names = "--requests", defaultValue = "160", description = "requests in the workload (default: ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--rate", defaultValue = "4", description = "mean arrivals per second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "40", description = "mean arrivals per second (default: ${DEFAULT-VALUE})")
     double rate;
 
     @Option(names = "--skip-workload", description = "only stream the completion")
@@ -96,8 +96,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(table);
         System.out.println();
-        System.out.println("dynamic batches whole requests (newcomers wait for the batch: high TTFT); continuous admits");
-        System.out.println("them every step (low TTFT); speculative verifies draft tokens in the same step (lower TPOT).");
+        System.out.println("dynamic runs whole batches (a newcomer waits for the running batch to finish: its TTFT grows");
+        System.out.println("with load); continuous admits newcomers every step (low TTFT, highest throughput); speculative");
+        System.out.println("lets the draft model propose tokens that the target verifies in one step: it pays off when a");
+        System.out.println("target step costs much more than a draft step and the acceptance rate is high (large models,");
+        System.out.println("memory-bound decode); with this 8M-parameter model on a CPU a verify step costs about as much");
+        System.out.println("as the tokens it saves. Options: --rate, --requests, --backend (see --help).");
         return 0;
     }
 
@@ -109,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String ms(double v) {
-        return Double.isNaN(v) ? "-" : String.format("%.0f ms", v);
+        return Double.isNaN(v) ? "-" : v < 10 ? String.format("%.1f ms", v) : String.format("%.0f ms", v);
     }
 
     private static void progress(String line) {

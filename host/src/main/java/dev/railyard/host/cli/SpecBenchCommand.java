@@ -76,8 +76,8 @@ final class SpecBenchCommand implements Callable<Integer> {
     }
 
     private void workload() throws InterruptedException {
-        MixedWorkload w = MixedWorkload.generate(24, 8, 4, 11);
-        System.out.println("== 2. dynamic vs continuous on one Poisson workload (24 interactive + 8 batch, 4 req/s) ==");
+        MixedWorkload w = MixedWorkload.generate(90, 30, 40, 11);
+        System.out.println("== 2. dynamic vs continuous on one Poisson workload (90 interactive + 30 batch, 40 req/s) ==");
         TextTable t = new TextTable("scheduler", "throughput", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99");
         for (String s : List.of("dynamic", "continuous")) {
             try (RailyardRuntime rt = RuntimeFactory.open(config(s, Map.of()), Clock.system(), line -> { })) {
@@ -163,6 +163,6 @@ final class SpecBenchCommand implements Callable<Integer> {
     }
 
     private static String ms(double v) {
-        return Double.isNaN(v) ? "-" : String.format("%.0f ms", v);
+        return Double.isNaN(v) ? "-" : v < 10 ? String.format("%.1f ms", v) : String.format("%.0f ms", v);
     }
 }
