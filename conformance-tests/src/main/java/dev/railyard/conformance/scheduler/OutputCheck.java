@@ -6,7 +6,10 @@ import dev.railyard.conformance.driver.RequestMetrics;
 import dev.railyard.conformance.driver.RunResult;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** Compares the outputs of a run with the reference path, request by request. */
 final class OutputCheck {
@@ -22,6 +25,16 @@ final class OutputCheck {
      */
     static int compare(Rule rule, String scenario, RunResult run, ReferenceOutputs reference, Predicate<RequestMetrics> which) {
         List<RequestMetrics> compared = run.where(m -> m.completedNormally() && which.test(m));
+        if (compared.isEmpty()) {
+            // comparing nothing proves nothing: a scheduler that completes none of them must not pass
+            List<RequestMetrics> candidates = run.where(which);
+            Map<String, Long> endings = new TreeMap<>(candidates.stream().collect(Collectors.groupingBy(
+                    m -> m.finishReason() == null ? "never ended" : m.finishReason().name(), Collectors.counting())));
+            throw new RuleViolation(rule, "no request it compares completed normally in scenario '" + scenario + "' ("
+                    + candidates.size() + " such requests; endings " + endings + "), so no output could be checked",
+                    "that the scheduler serves the kit's workload to completion: every request of it fits the engine, "
+                            + "so none needs to be rejected, cancelled or left waiting");
+        }
         reference.ensure(compared.stream().map(RequestMetrics::spec).toList());
         for (RequestMetrics m : compared) {
             int[] expected = reference.of(m.spec());
