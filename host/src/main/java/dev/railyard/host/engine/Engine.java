@@ -28,6 +28,7 @@ public final class Engine implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread loop;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Object admission = new Object();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
     private volatile EngineStats stats;
@@ -58,16 +59,26 @@ public final class Engine implements AutoCloseable {
      */
     public GenerationHandle submit(GenerationRequest request, TokenListener listener) {
         if (!accepting) {
-            throw new InvalidRequestException(InvalidRequestException.Kind.SHUTTING_DOWN, "the engine is shutting down");
+            throw shuttingDown();
         }
         Admission a = core.validate(request, stats.waiting() + queued.get());
         GenerationHandle handle = new GenerationHandle(core.newId(), this::cancel, listener == null);
-        queued.incrementAndGet();
-        commands.add(() -> {
-            queued.decrementAndGet();
-            core.enqueue(handle, request, a, listener);
-        });
+        // under the lock, so that once shutdown has stopped accepting no request can queue behind its final cancel
+        synchronized (admission) {
+            if (!accepting) {
+                throw shuttingDown();
+            }
+            queued.incrementAndGet();
+            commands.add(() -> {
+                queued.decrementAndGet();
+                core.enqueue(handle, request, a, listener);
+            });
+        }
         return handle;
+    }
+
+    private static InvalidRequestException shuttingDown() {
+        return new InvalidRequestException(InvalidRequestException.Kind.SHUTTING_DOWN, "the engine is shutting down");
     }
 
     public GenerationHandle submit(GenerationRequest request) {
@@ -100,10 +111,15 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Stops accepting requests, lets in-flight ones finish for up to {@code grace}, cancels the
-     * rest, and stops the loop.
+     * rest, and stops the loop; returns once every accepted request has its result. Called from
+     * the engine thread (a listener), it only asks the loop to stop and returns at once.
      */
     public void shutdown(Duration grace) {
-        accepting = false;
+        stopAccepting();
+        if (Thread.currentThread() == loop) {
+            running = false; // called by a listener: the loop cancels the rest and stops after this iteration
+            return;
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline && (queued.get() > 0 || stats.waiting() + stats.running() > 0) && loop.isAlive()) {
             try {
@@ -113,12 +129,12 @@ public final class Engine implements AutoCloseable {
                 break;
             }
         }
-        commands.add(() -> core.cancelAll(FinishReason.CANCELLED, "the engine shut down"));
         commands.add(() -> running = false);
-        if (loop.isAlive()) {
-            stopped.join();
-        } else {
+        if (loop.getState() == Thread.State.NEW) {
             drainCommands();
+            cancelAll(FinishReason.CANCELLED, "the engine shut down");
+        } else {
+            stopped.join();
         }
     }
 
@@ -127,32 +143,65 @@ public final class Engine implements AutoCloseable {
         shutdown(Duration.ZERO);
     }
 
+    private void stopAccepting() {
+        synchronized (admission) {
+            accepting = false;
+        }
+    }
+
     private void runLoop() {
         try {
             while (running) {
-                drainCommands();
-                if (!running) {
-                    break;
-                }
-                IterationResult r = core.iterate();
-                stats = core.stats();
-                if (!r.steppedBackend()) {
-                    awaitCommand(r.wakeAtNanos());
+                try {
+                    drainCommands();
+                    if (!running) {
+                        break;
+                    }
+                    IterationResult r = core.iterate();
+                    stats = core.stats();
+                    if (!r.steppedBackend()) {
+                        awaitCommand(r.wakeAtNanos());
+                    }
+                } catch (RuntimeException e) {
+                    // a plugin or listener broke this iteration: end its requests, keep serving
+                    LOG.log(Level.SEVERE, "engine iteration failed; its requests end with an error", e);
+                    cancelAll(FinishReason.ERROR, "engine iteration failed: " + e);
+                    stats = core.stats();
                 }
             }
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "engine loop died", t);
-            core.cancelAll(FinishReason.ERROR, "engine loop died: " + t);
+            cancelAll(FinishReason.ERROR, "engine loop died: " + t);
         } finally {
+            // no request accepted before the loop ended is left without a result
+            stopAccepting();
+            drainCommands();
+            cancelAll(FinishReason.CANCELLED, "the engine shut down");
             stats = core.stats();
             stopped.complete(null);
+        }
+    }
+
+    private void cancelAll(FinishReason reason, String message) {
+        try {
+            core.cancelAll(reason, message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "engine could not end its requests", e);
         }
     }
 
     private void drainCommands() {
         Runnable c;
         while ((c = commands.poll()) != null) {
-            c.run();
+            run(c);
+        }
+    }
+
+    private static void run(Runnable command) {
+        try {
+            command.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "engine command failed", e);
         }
     }
 
@@ -166,7 +215,7 @@ public final class Engine implements AutoCloseable {
                 c = wait > 0 ? commands.poll(wait, TimeUnit.NANOSECONDS) : commands.poll();
             }
             if (c != null) {
-                c.run();
+                run(c);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -159,9 +159,7 @@ public final class EngineCore {
         if (request.timeoutNanos().isPresent()) {
             sequencesWithTimeouts++;
         }
-        for (EngineObserver o : observers) {
-            o.onSubmitted(id);
-        }
+        notifyObservers(o -> o.onSubmitted(id), "onSubmitted");
     }
 
     /** Sequences waiting now. */
@@ -330,16 +328,24 @@ public final class EngineCore {
         steps++;
         tokensComputed += totalTokens;
         tokensGenerated += emitted;
-        scheduler.onStepCompleted(outcomes);
+        RuntimeException schedulerFailure = null;
+        try {
+            scheduler.onStepCompleted(outcomes);
+        } catch (RuntimeException e) {
+            schedulerFailure = e;
+        }
         for (Sequence s : done) {
             finish(s, s.finishReason, null);
+        }
+        if (schedulerFailure != null) {
+            // the scheduler missed this step's outcomes, so its view of the others is wrong now
+            LOG.log(Level.WARNING, "scheduler '" + schedulerName + "' failed in onStepCompleted", schedulerFailure);
+            failAll("scheduler '" + schedulerName + "' failed: " + schedulerFailure);
         }
         long hostNanos = hostBefore + (System.nanoTime() - hostAfterStart);
         StepRecord record = new StepRecord(start, backendNanos, hostNanos, n, totalTokens, prefillTokens, draftTokens, emitted,
                 blocks.usedBlocks(), blocks.totalBlocks(), waiting.size(), running.size());
-        for (EngineObserver o : observers) {
-            o.onStep(record);
-        }
+        notifyObservers(o -> o.onStep(record), "onStep");
     }
 
     /** Verifies a draft, appends what it yields, frees blocks of rejected positions; returns drafts accepted. */
@@ -521,8 +527,17 @@ public final class EngineCore {
             LOG.log(Level.WARNING, "listener of request " + s.id + " failed", e);
         }
         s.handle.complete(result);
+        notifyObservers(o -> o.onFinished(result), "onFinished");
+    }
+
+    /** Calls every observer; one that throws is logged and never stops the engine. */
+    private void notifyObservers(java.util.function.Consumer<EngineObserver> call, String method) {
         for (EngineObserver o : observers) {
-            o.onFinished(result);
+            try {
+                call.accept(o);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "engine observer failed in " + method, e);
+            }
         }
     }
 
