@@ -36,6 +36,8 @@ public final class EngineModule extends AbstractModule {
     private final RailyardConfig config;
     private final Clock clock;
     private final Consumer<String> progress;
+    /** What the providers opened, latest first, so that a runtime that fails half-way can close it. */
+    private final java.util.Deque<AutoCloseable> opened = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     public EngineModule(RailyardConfig config, Clock clock, Consumer<String> progress) {
         this.config = config;
@@ -49,6 +51,22 @@ public final class EngineModule extends AbstractModule {
         bind(Clock.class).toInstance(clock);
     }
 
+    /**
+     * Closes what the providers opened so far (drafters, backend, mapped weights: latest first);
+     * for a runtime that failed before it was built. Failures while closing are added to
+     * {@code cause} as suppressed.
+     */
+    void closeOpened(Throwable cause) {
+        AutoCloseable c;
+        while ((c = opened.poll()) != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
     @Provides
     @Singleton
     PluginRegistry plugins() {
@@ -60,7 +78,9 @@ public final class EngineModule extends AbstractModule {
     LoadedModel model() {
         Path dir = RailyardHome.resolveModel(config.model, RailyardHome.DEFAULT_MODEL);
         progress.accept("loading model " + dir);
-        return ModelLoader.load(dir, progress);
+        LoadedModel model = ModelLoader.load(dir, progress);
+        opened.push(model.weights());
+        return model;
     }
 
     @Provides
@@ -89,15 +109,19 @@ public final class EngineModule extends AbstractModule {
     @Singleton
     Backend backend(BackendProvider<Object> provider, @Named("backendConfig") Object backendConfig, LoadedModel model) {
         progress.accept("opening backend " + provider.name());
-        return provider.open(model, backendConfig,
+        Backend backend = provider.open(model, backendConfig,
                 new BackendContext(clock, config.blockSize, config.numBlocks, config.maxTokensPerStep, progress));
+        opened.push(backend);
+        return backend;
     }
 
     @Provides
     @Singleton
     HostDrafters drafters(PluginRegistry plugins, BackendProvider<Object> provider, @Named("backendConfig") Object backendConfig,
                           LoadedModel model) {
-        return new HostDrafters(plugins, provider, backendConfig, clock, model.config().vocabSize(), progress);
+        HostDrafters drafters = new HostDrafters(plugins, provider, backendConfig, clock, model.config().vocabSize(), progress);
+        opened.push(drafters);
+        return drafters;
     }
 
     @Provides

@@ -31,16 +31,20 @@ public final class RuntimeFactory {
      *     unwrapped from Guice so that its message reaches the user as it is
      */
     public static RailyardRuntime open(RailyardConfig config, Clock clock, Consumer<String> progress) {
-        Injector injector = Guice.createInjector(new EngineModule(config, clock, progress));
+        EngineModule module = new EngineModule(config, clock, progress);
+        Injector injector = Guice.createInjector(module);
         try {
             EngineCore core = injector.getInstance(EngineCore.class);
-            Engine engine = new Engine(core).start();
             Optional<Tokenizer> tokenizer = injector.getInstance(Key.get(new TypeLiteral<Optional<Tokenizer>>() { },
                     Names.named("tokenizer")));
             return new RailyardRuntime(injector.getInstance(PluginRegistry.class), injector.getInstance(LoadedModel.class),
-                    tokenizer.orElse(null), injector.getInstance(Backend.class), engine, injector.getInstance(HostDrafters.class));
-        } catch (ProvisionException e) {
-            throw unwrap(e);
+                    tokenizer.orElse(null), injector.getInstance(Backend.class), new Engine(core).start(),
+                    injector.getInstance(HostDrafters.class));
+        } catch (RuntimeException e) {
+            // e.g. the backend is open but the scheduler's config is invalid: close the backend, unmap the model
+            RuntimeException failure = e instanceof ProvisionException pe ? unwrap(pe) : e;
+            module.closeOpened(failure);
+            throw failure;
         }
     }
 
