@@ -8,6 +8,7 @@ import dev.railyard.spi.Clock;
 import dev.railyard.spi.backend.Backend;
 import dev.railyard.spi.backend.BackendContext;
 import dev.railyard.spi.backend.BackendProvider;
+import dev.railyard.spi.config.InvalidConfigException;
 import dev.railyard.spi.model.LoadedModel;
 import dev.railyard.spi.model.ModelFormatException;
 import dev.railyard.spi.scheduler.Drafter;
@@ -51,7 +52,8 @@ final class HostDrafters implements Drafters, DrafterContext, AutoCloseable {
         try {
             p = registry.provider(PluginKind.DRAFTER, name, DrafterProvider.class);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            // an IllegalArgumentException as the SPI says, and a user error: one line, no stack trace
+            throw new InvalidConfigException(e.getMessage());
         }
         Object bound = ConfigBinder.bind(p.configType(), config, "drafter '" + name + "'");
         Drafter d = p.create(bound, this);

@@ -7,6 +7,8 @@ import dev.railyard.host.clock.VirtualClock;
 import dev.railyard.host.config.RailyardConfig;
 import dev.railyard.host.model.MappedModelWeights;
 import dev.railyard.host.plugin.PluginException;
+import dev.railyard.host.plugin.PluginRegistry;
+import dev.railyard.spi.config.InvalidConfigException;
 import dev.railyard.spi.backend.BackendProvider;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -99,5 +101,14 @@ class RuntimeFactoryTest {
             out.write("acme.Probe\n".getBytes());
             out.closeEntry();
         }
+    }
+
+    @Test
+    void anUnknownDrafterIsAConfigErrorThatListsTheDrafters() {
+        PluginRegistry registry = PluginRegistry.discover(tmp.resolve("no-plugins"));
+        HostDrafters drafters = new HostDrafters(registry, null, null, new VirtualClock(), 32, line -> { });
+        assertThatThrownBy(() -> drafters.open("no-such-drafter", java.util.Map.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("no-such-drafter");
     }
 }
