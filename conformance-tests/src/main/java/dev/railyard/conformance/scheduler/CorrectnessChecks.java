@@ -160,6 +160,10 @@ final class CorrectnessChecks {
                         "the host's cancel path");
             }
         }
+        if (waiting + holding == 0) {
+            throw new RuleSkipped(Rule.S6_CANCEL_FREES, "none of the " + r.cancels().size()
+                    + " cancels found its request still active (each had already ended), so nothing about cancelling was observed");
+        }
         String outputs = compareOthers(Rule.S6_CANCEL_FREES, ScenarioCatalog.CANCEL, r,
                 r.cancels().stream().map(CancelObservation::requestIndex).toList());
         return "cancelled " + (waiting + holding) + " active requests (" + waiting + " waiting, " + holding
