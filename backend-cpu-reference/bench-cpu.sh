@@ -7,8 +7,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 cd "$root"
-mvn -q -B -o install -DskipTests -pl spi >&2
-mvn -q -B -o test-compile -pl backend-cpu-reference >&2
+mvn -q -B install -DskipTests -pl spi >&2
+mvn -q -B test-compile -pl backend-cpu-reference >&2
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms256m -Xmx1g -Xss4m \
   -cp "$here/target/classes:$here/target/test-classes:$root/spi/target/classes" \
   dev.railyard.backend.cpu.bench.CpuBackendBenchmark "$@" 2>&1 | grep -v -e '^WARNING: Using incubator modules'
