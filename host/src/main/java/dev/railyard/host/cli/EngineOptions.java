@@ -1,6 +1,7 @@
 package dev.railyard.host.cli;
 
 import dev.railyard.host.config.RailyardConfig;
+import dev.railyard.host.wiring.RailyardHome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,9 @@ public final class EngineOptions {
     @Option(names = "--scheduler", paramLabel = "NAME", description = "scheduler plugin: continuous (default), dynamic, speculative, ...")
     String scheduler;
 
-    @Option(names = "--draft-model", paramLabel = "DIR",
-            description = "draft model for --scheduler speculative (without it the ngram drafter is used)")
+    @Option(names = "--draft-model", paramLabel = "DIR", arity = "0..1", fallbackValue = RailyardHome.DEFAULT_DRAFT_MODEL,
+            description = "draft model for --scheduler speculative; given alone, the embedded "
+                    + RailyardHome.DEFAULT_DRAFT_MODEL + " (without this flag the ngram drafter is used)")
     String draftModel;
 
     @Option(names = "--num-speculative-tokens", paramLabel = "K", description = "draft tokens per step for --scheduler speculative")
