@@ -54,7 +54,9 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         try (RailyardRuntime rt = RuntimeFactory.open(config("continuous"), Clock.system(), DemoCommand::progress)) {
             System.out.print(prompt);
-            GenerationRequest r = GenerationRequest.builder().promptText(prompt).maxTokens(96).temperature(0).build();
+            // greedy, with a mild repetition penalty: a model this small otherwise loops on one line
+            GenerationRequest r = GenerationRequest.builder().promptText(prompt).maxTokens(96).temperature(0)
+                    .repetitionPenalty(1.2).build();
             GenerationResult result = rt.engine().submit(r, new TokenListener() {
                 @Override
                 public void onToken(int token, String textDelta) {
@@ -65,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }).result().join();
             System.out.println();
-            System.out.printf("%n(%d tokens, %.1f tokens/s, %s)%n%n", result.tokens().length,
+            System.out.printf("%n(greedy with repetition penalty 1.2; %d tokens, %.1f tokens/s, %s)%n%n", result.tokens().length,
                     result.tokens().length / (result.timings().endToEndNanos() / 1e9), result.finishReason().name().toLowerCase());
         }
         if (skipWorkload) {
