@@ -98,14 +98,22 @@ public final class Engine implements AutoCloseable {
     /** Runs {@code task} on the engine thread (between iterations). */
     public CompletableFuture<Void> runOnLoop(Runnable task) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        commands.add(() -> {
+        Runnable command = () -> {
             try {
                 task.run();
                 f.complete(null);
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
+            } catch (Error e) {
+                f.completeExceptionally(e);
+                throw e;
             }
-        });
+        };
+        commands.add(command);
+        // the loop drains once more after it stopped; a task that missed that drain fails at once
+        if (stopped.isDone() && commands.remove(command)) {
+            f.completeExceptionally(new IllegalStateException("the engine loop has stopped"));
+        }
         return f;
     }
 
@@ -179,6 +187,7 @@ public final class Engine implements AutoCloseable {
             cancelAll(FinishReason.CANCELLED, "the engine shut down");
             stats = core.stats();
             stopped.complete(null);
+            drainCommands(); // tasks queued while the loop was stopping still run (runOnLoop)
         }
     }
 

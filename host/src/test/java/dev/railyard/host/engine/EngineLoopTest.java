@@ -4,6 +4,7 @@ import static dev.railyard.host.engine.EngineTestSupport.VOCAB;
 import static dev.railyard.host.engine.EngineTestSupport.greedy;
 import static dev.railyard.host.engine.EngineTestSupport.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.railyard.host.clock.VirtualClock;
 import dev.railyard.spi.backend.Backend;
@@ -38,6 +39,17 @@ class EngineLoopTest {
 
     private static GenerationResult await(GenerationHandle h) throws Exception {
         return h.result().get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aTaskForAStoppedLoopFailsAtOnceInsteadOfHanging() throws Exception {
+        Engine engine = new Engine(EngineTestSupport.core(64, 1000)).start();
+        assertThat(usedBlocks(engine)).isZero();
+        engine.close();
+        java.util.concurrent.CompletableFuture<Void> late = engine.runOnLoop(() -> { });
+        assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .hasMessageContaining("the engine loop has stopped");
     }
 
     @Test
