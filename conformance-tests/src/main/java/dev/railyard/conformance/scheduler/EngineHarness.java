@@ -10,6 +10,7 @@ import dev.railyard.conformance.workload.Workload;
 import dev.railyard.host.clock.VirtualClock;
 import dev.railyard.host.engine.EngineCore;
 import dev.railyard.host.engine.EngineSettings;
+import dev.railyard.host.wiring.HostDrafters;
 import dev.railyard.spi.Clock;
 import dev.railyard.spi.backend.Backend;
 import dev.railyard.spi.backend.BackendInfo;
@@ -28,7 +29,7 @@ public final class EngineHarness implements AutoCloseable {
     private final Clock clock;
     private final VirtualClock virtualClock;
     private final TimedBackend backend;
-    private final KitDrafters drafters;
+    private final HostDrafters drafters;
     private final ObservedScheduler scheduler;
     private final EngineCore core;
 
@@ -52,7 +53,8 @@ public final class EngineHarness implements AutoCloseable {
         Backend raw = setup.open(clock, numBlocks);
         this.backend = new TimedBackend(raw, virtualClock, setup.costModel());
         BackendInfo info = raw.info();
-        this.drafters = new KitDrafters(setup, clock, info.vocabSize());
+        this.drafters = new HostDrafters(KitPlugins.registry(),
+                (dir, blockSize, blocks, closeLater) -> setup.openDraftModel(dir, clock, blockSize, blocks), clock, info.vocabSize());
         Scheduler s;
         try {
             s = factory.apply(new SchedulerContext(name, clock, EngineCore.limitsOf(info), info.blockSize(), info.numBlocks(), drafters));

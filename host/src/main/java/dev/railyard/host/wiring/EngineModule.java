@@ -17,6 +17,7 @@ import dev.railyard.spi.backend.Backend;
 import dev.railyard.spi.backend.BackendContext;
 import dev.railyard.spi.backend.BackendProvider;
 import dev.railyard.spi.model.LoadedModel;
+import dev.railyard.spi.model.ModelFormatException;
 import dev.railyard.spi.scheduler.Scheduler;
 import dev.railyard.spi.scheduler.SchedulerContext;
 import dev.railyard.spi.scheduler.SchedulerProvider;
@@ -119,7 +120,17 @@ public final class EngineModule extends AbstractModule {
     @Singleton
     HostDrafters drafters(PluginRegistry plugins, BackendProvider<Object> provider, @Named("backendConfig") Object backendConfig,
                           LoadedModel model) {
-        HostDrafters drafters = new HostDrafters(plugins, provider, backendConfig, clock, model.config().vocabSize(), progress);
+        int vocab = model.config().vocabSize();
+        HostDrafters drafters = new HostDrafters(plugins, (dir, blockSize, numBlocks, closeLater) -> {
+            Path resolved = RailyardHome.resolveModel(dir.toString(), dir.toString());
+            LoadedModel draft = ModelLoader.load(resolved, progress);
+            closeLater.accept(draft.weights());
+            if (draft.config().vocabSize() != vocab) {
+                throw new ModelFormatException("draft model " + resolved + " has a vocabulary of " + draft.config().vocabSize()
+                        + " tokens but the target has " + vocab + "; a draft model must share the target's tokenizer");
+            }
+            return provider.open(draft, backendConfig, new BackendContext(clock, blockSize, numBlocks, 0, progress));
+        }, clock, vocab);
         opened.push(drafters);
         return drafters;
     }

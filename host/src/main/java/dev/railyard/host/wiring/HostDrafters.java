@@ -1,16 +1,11 @@
 package dev.railyard.host.wiring;
 
 import dev.railyard.host.config.ConfigBinder;
-import dev.railyard.host.model.ModelLoader;
 import dev.railyard.host.plugin.PluginKind;
 import dev.railyard.host.plugin.PluginRegistry;
 import dev.railyard.spi.Clock;
 import dev.railyard.spi.backend.Backend;
-import dev.railyard.spi.backend.BackendContext;
-import dev.railyard.spi.backend.BackendProvider;
 import dev.railyard.spi.config.InvalidConfigException;
-import dev.railyard.spi.model.LoadedModel;
-import dev.railyard.spi.model.ModelFormatException;
 import dev.railyard.spi.scheduler.Drafter;
 import dev.railyard.spi.scheduler.DrafterContext;
 import dev.railyard.spi.scheduler.DrafterProvider;
@@ -22,27 +17,30 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The host's side of the drafter SPI: finds drafters by name and opens draft models on the same
- * kind of backend as the target. Keeps what it opened and closes it with the runtime.
+ * The host's side of the drafter SPI: finds drafters by name among the discovered plugins, binds
+ * their configuration, and opens draft models through a {@link DraftModelOpener} (the host opens
+ * them on the same kind of backend as the target; the conformance kit on the backend under
+ * test). Keeps what it opened and closes it, newest backend first.
  */
-final class HostDrafters implements Drafters, DrafterContext, AutoCloseable {
+public final class HostDrafters implements Drafters, DrafterContext, AutoCloseable {
+
+    /** Opens a draft model's backend; resources other than the backend go to {@code closeLater}. */
+    @FunctionalInterface
+    public interface DraftModelOpener {
+        Backend open(Path modelDirectory, int blockSize, int numBlocks, Consumer<AutoCloseable> closeLater);
+    }
 
     private final PluginRegistry registry;
-    private final BackendProvider<Object> backendProvider;
-    private final Object backendConfig;
+    private final DraftModelOpener opener;
     private final Clock clock;
     private final int vocabSize;
-    private final Consumer<String> progress;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
-    HostDrafters(PluginRegistry registry, BackendProvider<Object> backendProvider, Object backendConfig, Clock clock, int vocabSize,
-                 Consumer<String> progress) {
+    public HostDrafters(PluginRegistry registry, DraftModelOpener opener, Clock clock, int vocabSize) {
         this.registry = registry;
-        this.backendProvider = backendProvider;
-        this.backendConfig = backendConfig;
+        this.opener = opener;
         this.clock = clock;
         this.vocabSize = vocabSize;
-        this.progress = progress;
     }
 
     @Override
@@ -73,14 +71,7 @@ final class HostDrafters implements Drafters, DrafterContext, AutoCloseable {
 
     @Override
     public Backend openModel(Path modelDirectory, int blockSize, int numBlocks) {
-        Path dir = RailyardHome.resolveModel(modelDirectory.toString(), modelDirectory.toString());
-        LoadedModel model = ModelLoader.load(dir, progress);
-        opened.add(model.weights());
-        if (model.config().vocabSize() != vocabSize) {
-            throw new ModelFormatException("draft model " + dir + " has a vocabulary of " + model.config().vocabSize()
-                    + " tokens but the target has " + vocabSize + "; a draft model must share the target's tokenizer");
-        }
-        Backend b = backendProvider.open(model, backendConfig, new BackendContext(clock, blockSize, numBlocks, 0, progress));
+        Backend b = opener.open(modelDirectory, blockSize, numBlocks, opened::add);
         opened.add(0, b);
         return b;
     }

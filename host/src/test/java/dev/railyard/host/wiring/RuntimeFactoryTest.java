@@ -106,7 +106,7 @@ class RuntimeFactoryTest {
     @Test
     void anUnknownDrafterIsAConfigErrorThatListsTheDrafters() {
         PluginRegistry registry = PluginRegistry.discover(tmp.resolve("no-plugins"));
-        HostDrafters drafters = new HostDrafters(registry, null, null, new VirtualClock(), 32, line -> { });
+        HostDrafters drafters = new HostDrafters(registry, null, new VirtualClock(), 32);
         assertThatThrownBy(() -> drafters.open("no-such-drafter", java.util.Map.of()))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("no-such-drafter");
