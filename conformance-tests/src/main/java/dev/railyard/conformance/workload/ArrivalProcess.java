@@ -1,5 +1,6 @@
 package dev.railyard.conformance.workload;
 
+import dev.railyard.host.loadgen.GammaVariate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -79,7 +80,7 @@ public sealed interface ArrivalProcess {
             double meanGapNanos = 1e9 / ratePerSecond;
             double t = 0;
             for (int i = 0; i < n; i++) {
-                t += GammaSampler.sample(rng, shape) * meanGapNanos / shape;
+                t += GammaVariate.sample(rng, shape) * meanGapNanos / shape;
                 out[i] = Math.max(1, Math.round(t));
             }
             return out;

@@ -36,29 +36,7 @@ public record ArrivalProcess(double rate, double cv) {
         }
         double shape = 1 / (cv * cv);
         double scale = 1 / (rate * shape);
-        return gamma(shape, random) * scale;
-    }
-
-    /** A Gamma(shape, 1) variate (Marsaglia and Tsang; boosted for shape below 1). */
-    static double gamma(double shape, RandomGenerator random) {
-        if (shape < 1) {
-            double u = random.nextDouble();
-            return gamma(shape + 1, random) * Math.pow(u == 0 ? Double.MIN_VALUE : u, 1 / shape);
-        }
-        double d = shape - 1.0 / 3;
-        double c = 1 / Math.sqrt(9 * d);
-        while (true) {
-            double x = random.nextGaussian();
-            double v = 1 + c * x;
-            if (v <= 0) {
-                continue;
-            }
-            v = v * v * v;
-            double u = random.nextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
-                return d * v;
-            }
-        }
+        return GammaVariate.sample(random, shape) * scale;
     }
 
     public String describe() {
