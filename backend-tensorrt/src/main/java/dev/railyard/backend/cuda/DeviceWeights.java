@@ -219,44 +219,7 @@ final class DeviceWeights implements AutoCloseable {
 
     /** Inverse frequencies as transformers computes them (float32), with linear or llama3 scaling. */
     static float[] inverseFrequencies(int headDim, double theta, RopeScaling scaling) {
-        int half = headDim / 2;
-        float[] inv = new float[half];
-        for (int i = 0; i < half; i++) {
-            inv[i] = 1.0f / (float) StrictMath.pow(theta, (float) (2 * i) / (float) headDim);
-        }
-        switch (scaling.type()) {
-            case "default" -> { }
-            case "linear" -> {
-                for (int i = 0; i < half; i++) {
-                    inv[i] = (float) (inv[i] / scaling.factor());
-                }
-            }
-            case "llama3" -> {
-                double factor = scaling.factor();
-                double low = scaling.lowFreqFactor();
-                double high = scaling.highFreqFactor();
-                double old = scaling.originalMaxPositionEmbeddings();
-                if (!(factor > 0) || !(high > low) || !(old > 0)) {
-                    throw new ModelFormatException("llama3 rope scaling needs factor > 0, high_freq_factor > low_freq_factor"
-                            + " and original_max_position_embeddings > 0");
-                }
-                double lowWavelen = old / low;
-                double highWavelen = old / high;
-                for (int i = 0; i < half; i++) {
-                    double f = inv[i];
-                    double wavelen = 2 * Math.PI / f;
-                    double scaled = wavelen > lowWavelen ? f / factor : f;
-                    if (!(wavelen < highWavelen) && !(wavelen > lowWavelen)) {
-                        double smooth = (old / wavelen - low) / (high - low);
-                        scaled = (1 - smooth) * scaled / factor + smooth * scaled;
-                    }
-                    inv[i] = (float) scaled;
-                }
-            }
-            default -> throw new ModelFormatException("rope scaling type '" + scaling.type()
-                    + "' is not supported by the cuda backend (supported: default, linear, llama3)");
-        }
-        return inv;
+        return scaling.inverseFrequencies(headDim, theta);
     }
 
     /** {cos, sin}, each {@code [maxPositions, headDim / 2]}: angle {@code float(invFreq[i] * p)}. */
