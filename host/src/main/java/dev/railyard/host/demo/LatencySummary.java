@@ -1,6 +1,7 @@
 package dev.railyard.host.demo;
 
 import dev.railyard.host.engine.GenerationResult;
+import dev.railyard.host.loadgen.LatencyStats;
 import java.util.List;
 
 /**
@@ -18,23 +19,14 @@ public record LatencySummary(int requests, double ttftP50Ms, double ttftP99Ms, d
                              double outputTokensPerSecond, double acceptanceRate) {
 
     public static LatencySummary of(List<GenerationResult> results, double wallSeconds) {
-        double[] ttft = results.stream().filter(r -> r.timings().timeToFirstTokenNanos() >= 0)
-                .mapToDouble(r -> r.timings().timeToFirstTokenNanos() / 1e6).sorted().toArray();
-        double[] tpot = results.stream().filter(r -> r.timings().timePerOutputTokenNanos() >= 0)
-                .mapToDouble(r -> r.timings().timePerOutputTokenNanos() / 1e6).sorted().toArray();
+        LatencyStats ttft = LatencyStats.of(results.stream().filter(r -> r.timings().timeToFirstTokenNanos() >= 0)
+                .mapToDouble(r -> r.timings().timeToFirstTokenNanos() / 1e6).toArray());
+        LatencyStats tpot = LatencyStats.of(results.stream().filter(r -> r.timings().timePerOutputTokenNanos() >= 0)
+                .mapToDouble(r -> r.timings().timePerOutputTokenNanos() / 1e6).toArray());
         long tokens = results.stream().mapToLong(r -> r.tokens().length).sum();
         long drafted = results.stream().mapToLong(GenerationResult::draftedTokens).sum();
         long accepted = results.stream().mapToLong(GenerationResult::acceptedDraftTokens).sum();
-        return new LatencySummary(results.size(), percentile(ttft, 50), percentile(ttft, 99), percentile(tpot, 50),
-                percentile(tpot, 99), tokens / wallSeconds, drafted == 0 ? Double.NaN : (double) accepted / drafted);
-    }
-
-    /** Nearest-rank percentile of sorted values; NaN when empty. */
-    public static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+        return new LatencySummary(results.size(), ttft.p50(), ttft.p99(), tpot.p50(), tpot.p99(), tokens / wallSeconds,
+                drafted == 0 ? Double.NaN : (double) accepted / drafted);
     }
 }

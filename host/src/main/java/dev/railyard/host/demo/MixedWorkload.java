@@ -4,6 +4,7 @@ import dev.railyard.host.engine.Engine;
 import dev.railyard.host.engine.GenerationHandle;
 import dev.railyard.host.engine.GenerationRequest;
 import dev.railyard.host.engine.GenerationResult;
+import dev.railyard.host.loadgen.ArrivalProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -41,11 +42,12 @@ public final class MixedWorkload {
     public static MixedWorkload generate(int interactive, int batch, double ratePerSecond, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Arrival> out = new ArrayList<>();
+        ArrivalProcess poisson = ArrivalProcess.poisson(ratePerSecond);
         double t = 0;
         int total = interactive + batch;
         int batchLeft = batch;
         for (int i = 0; i < total; i++) {
-            t += -Math.log(1 - rnd.nextDouble()) / ratePerSecond * 1000;
+            t += poisson.nextGapSeconds(rnd) * 1000;
             boolean isBatch = batchLeft > 0 && rnd.nextInt(total - i) < batchLeft;
             if (isBatch) {
                 batchLeft--;
