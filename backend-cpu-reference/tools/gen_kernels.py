@@ -47,7 +47,9 @@ def tree(accs, indent="        ", group=0):
     return "".join(out)
 
 
-def kernel(dt, T, R, prefetch=False):
+def kernel(dt, T, R, prefetch=False, x_first=False):
+    """x_first: load the T activation vectors first, then each weight vector once, used by T FMAs
+    right away (T x R accumulators + T + 1 live vectors: fits 32 registers up to T x R = 24)."""
     full, eb = LOADS[dt]
     accs = [f"a{t}_{r}" for t in range(T) for r in range(R)]
     groups = []
@@ -74,13 +76,28 @@ def kernel(dt, T, R, prefetch=False):
     if prefetch:
         for r in range(R):
             s.append(f"            touched += w.get(TOUCH, pf + {r} * ws + p);\n")
-    for r in range(R):
+    if x_first:
+        for t in range(T):
+            xo = "xo" if t == 0 else f"xo{t}"
+            s.append(f"            FloatVector x{t} = FloatVector.fromArray(F, x, {xo} + i);\n")
+        for r in range(R):
+            off = "wOff + p" if r == 0 else f"w{r}o + p"
+            if full is None:
+                s.append(f16_load(f"w{r}", off, "            "))
+            else:
+                s.append(f"            FloatVector w{r} = {full.format(off=off)};\n")
+            for t in range(T):
+                s.append(f"            a{t}_{r} = x{t}.fma(w{r}, a{t}_{r});\n")
+        R_loop = []
+    else:
+        R_loop = range(R)
+    for r in R_loop:
         off = "wOff + p" if r == 0 else f"w{r}o + p"
         if full is None:
             s.append(f16_load(f"w{r}", off, "            "))
         else:
             s.append(f"            FloatVector w{r} = {full.format(off=off)};\n")
-    for t in range(T):
+    for t in (range(T) if not x_first else []):
         xo = "xo" if t == 0 else f"xo{t}"
         s.append(f"            FloatVector x{t} = FloatVector.fromArray(F, x, {xo} + i);\n")
         for r in range(R):
@@ -138,6 +155,10 @@ final class GemmKernels {
 
 '''
 
+# (tokens, rows) of the few-token tiles; keep in step with MatMul.FEW_TOKEN_ROWS
+FEW_TOKEN_TILES = [(2, 8), (3, 8), (4, 4), (5, 4), (6, 4), (7, 2), (8, 2)]
+
+
 def main():
     body = [HEADER]
     # decode (few tokens): weights read in their stored dtype; shapes chosen by measurement
@@ -147,6 +168,12 @@ def main():
     body.append(kernel("Bf16", 1, 8))
     body.append(kernel("Bf16", 1, 4))
     body.append(kernel("F16", 1, 4))
+    # a few tokens (speculative verification, small batches): one pass over the weights in
+    # their stored dtype, every token of the step in one tile (FEW_TOKEN_ROWS gives R for T)
+    for dt in ("F32", "Bf16"):
+        for t, r in FEW_TOKEN_TILES:
+            if (dt, t, r) != ("F32", 4, 4):  # the batch kernel below serves that shape
+                body.append(kernel(dt, t, r, x_first=True))
     # batches: weights widened to float32 panels, 4 tokens x 4 rows per tile
     body.append(kernel("F32", 4, 4))
     body.append("}\n")

@@ -1,6 +1,7 @@
 package dev.railyard.backend.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,6 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>How work is split is up to each {@link Task}; results never depend on the split because
  * every kernel computes each output element the same way whichever worker runs it.
+ *
+ * <p>Any thread may call {@link #run}; concurrent callers take turns (one region at a time), so
+ * one team can serve several backends ({@link ComputeTeams}).
  */
 final class ComputePool implements AutoCloseable {
 
@@ -35,6 +39,7 @@ final class ComputePool implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
     private final boolean[] parked;
+    private final ReentrantLock regionLock = new ReentrantLock();
 
     ComputePool(int threads, String name) {
         if (threads < 1) {
@@ -65,6 +70,15 @@ final class ComputePool implements AutoCloseable {
             body.run(0, 1);
             return;
         }
+        regionLock.lock();
+        try {
+            runRegion(body);
+        } finally {
+            regionLock.unlock();
+        }
+    }
+
+    private void runRegion(Task body) {
         failure = null;
         task = body;
         pending.set(threads - 1);

@@ -44,7 +44,7 @@ public final class CpuReferenceBackend implements Backend {
     private final ModelConfig config;
     private final TransformerWeights weights;
     private final BackendInfo info;
-    private final ComputePool pool;
+    private final ComputeTeams.Lease pool;
     private final Arena scratchArena;
     private final WorkerScratch[] scratch;
     private final PagedKvCache cache;
@@ -76,7 +76,7 @@ public final class CpuReferenceBackend implements Backend {
         for (int i = 0; i < threads; i++) {
             scratch[i] = new WorkerScratch(scratchArena, maxK, c.queriesPerKeyValueHead(), maxContext);
         }
-        this.pool = new ComputePool(threads, "cpu-reference");
+        this.pool = ComputeTeams.acquire(threads);
     }
 
     static CpuReferenceBackend open(LoadedModel model, CpuBackendConfig cfg, BackendContext ctx) {

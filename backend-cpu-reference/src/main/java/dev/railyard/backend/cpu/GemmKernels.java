@@ -309,6 +309,936 @@ final class GemmKernels {
     }
 
     /**
+     * 2 token row(s) times 8 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
+     */
+    static void dot2x8F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z;
+        int xo1 = xo + 1 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        long w4o = wOff + 4 * ws;
+        long w5o = wOff + 5 * ws;
+        long w6o = wOff + 6 * ws;
+        long w7o = wOff + 7 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 4;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            FloatVector w2 = FloatVector.fromMemorySegment(F, w, w2o + p, LE);
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            FloatVector w3 = FloatVector.fromMemorySegment(F, w, w3o + p, LE);
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            FloatVector w4 = FloatVector.fromMemorySegment(F, w, w4o + p, LE);
+            a0_4 = x0.fma(w4, a0_4);
+            a1_4 = x1.fma(w4, a1_4);
+            FloatVector w5 = FloatVector.fromMemorySegment(F, w, w5o + p, LE);
+            a0_5 = x0.fma(w5, a0_5);
+            a1_5 = x1.fma(w5, a1_5);
+            FloatVector w6 = FloatVector.fromMemorySegment(F, w, w6o + p, LE);
+            a0_6 = x0.fma(w6, a0_6);
+            a1_6 = x1.fma(w6, a1_6);
+            FloatVector w7 = FloatVector.fromMemorySegment(F, w, w7o + p, LE);
+            a0_7 = x0.fma(w7, a0_7);
+            a1_7 = x1.fma(w7, a1_7);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a0_4.blend(a0_5, M8).add(a0_5.blend(a0_4, M8).rearrange(X8));
+        FloatVector g0s8_3 = a0_6.blend(a0_7, M8).add(a0_7.blend(a0_6, M8).rearrange(X8));
+        FloatVector g0s8_4 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a1_4.blend(a1_5, M8).add(a1_5.blend(a1_4, M8).rearrange(X8));
+        FloatVector g0s8_7 = a1_6.blend(a1_7, M8).add(a1_7.blend(a1_6, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
+     * 3 token row(s) times 8 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
+     */
+    static void dot3x8F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a2_4 = z, a2_5 = z, a2_6 = z, a2_7 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        long w4o = wOff + 4 * ws;
+        long w5o = wOff + 5 * ws;
+        long w6o = wOff + 6 * ws;
+        long w7o = wOff + 7 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 4;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            FloatVector w2 = FloatVector.fromMemorySegment(F, w, w2o + p, LE);
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            FloatVector w3 = FloatVector.fromMemorySegment(F, w, w3o + p, LE);
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            FloatVector w4 = FloatVector.fromMemorySegment(F, w, w4o + p, LE);
+            a0_4 = x0.fma(w4, a0_4);
+            a1_4 = x1.fma(w4, a1_4);
+            a2_4 = x2.fma(w4, a2_4);
+            FloatVector w5 = FloatVector.fromMemorySegment(F, w, w5o + p, LE);
+            a0_5 = x0.fma(w5, a0_5);
+            a1_5 = x1.fma(w5, a1_5);
+            a2_5 = x2.fma(w5, a2_5);
+            FloatVector w6 = FloatVector.fromMemorySegment(F, w, w6o + p, LE);
+            a0_6 = x0.fma(w6, a0_6);
+            a1_6 = x1.fma(w6, a1_6);
+            a2_6 = x2.fma(w6, a2_6);
+            FloatVector w7 = FloatVector.fromMemorySegment(F, w, w7o + p, LE);
+            a0_7 = x0.fma(w7, a0_7);
+            a1_7 = x1.fma(w7, a1_7);
+            a2_7 = x2.fma(w7, a2_7);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a0_4.blend(a0_5, M8).add(a0_5.blend(a0_4, M8).rearrange(X8));
+        FloatVector g0s8_3 = a0_6.blend(a0_7, M8).add(a0_7.blend(a0_6, M8).rearrange(X8));
+        FloatVector g0s8_4 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a1_4.blend(a1_5, M8).add(a1_5.blend(a1_4, M8).rearrange(X8));
+        FloatVector g0s8_7 = a1_6.blend(a1_7, M8).add(a1_7.blend(a1_6, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+        FloatVector g1s8_0 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g1s8_1 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g1s8_2 = a2_4.blend(a2_5, M8).add(a2_5.blend(a2_4, M8).rearrange(X8));
+        FloatVector g1s8_3 = a2_6.blend(a2_7, M8).add(a2_7.blend(a2_6, M8).rearrange(X8));
+        FloatVector g1s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g1s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g1s8_6 = a2_4.blend(a2_5, M8).add(a2_5.blend(a2_4, M8).rearrange(X8));
+        FloatVector g1s8_7 = a2_6.blend(a2_7, M8).add(a2_7.blend(a2_6, M8).rearrange(X8));
+        FloatVector g1s4_0 = g1s8_0.blend(g1s8_1, M4).add(g1s8_1.blend(g1s8_0, M4).rearrange(X4));
+        FloatVector g1s4_1 = g1s8_2.blend(g1s8_3, M4).add(g1s8_3.blend(g1s8_2, M4).rearrange(X4));
+        FloatVector g1s4_2 = g1s8_4.blend(g1s8_5, M4).add(g1s8_5.blend(g1s8_4, M4).rearrange(X4));
+        FloatVector g1s4_3 = g1s8_6.blend(g1s8_7, M4).add(g1s8_7.blend(g1s8_6, M4).rearrange(X4));
+        FloatVector g1s2_0 = g1s4_0.blend(g1s4_1, M2).add(g1s4_1.blend(g1s4_0, M2).rearrange(X2));
+        FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
+        FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
+        g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
+    }
+
+    /**
+     * 5 token row(s) times 4 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
+     */
+    static void dot5x4F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 4;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            FloatVector w2 = FloatVector.fromMemorySegment(F, w, w2o + p, LE);
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            a3_2 = x3.fma(w2, a3_2);
+            a4_2 = x4.fma(w2, a4_2);
+            FloatVector w3 = FloatVector.fromMemorySegment(F, w, w3o + p, LE);
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            a3_3 = x3.fma(w3, a3_3);
+            a4_3 = x4.fma(w3, a4_3);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a3_2.blend(a3_3, M8).add(a3_3.blend(a3_2, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+        FloatVector g1s8_0 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_1 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_2 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_3 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_5 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_6 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_7 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s4_0 = g1s8_0.blend(g1s8_1, M4).add(g1s8_1.blend(g1s8_0, M4).rearrange(X4));
+        FloatVector g1s4_1 = g1s8_2.blend(g1s8_3, M4).add(g1s8_3.blend(g1s8_2, M4).rearrange(X4));
+        FloatVector g1s4_2 = g1s8_4.blend(g1s8_5, M4).add(g1s8_5.blend(g1s8_4, M4).rearrange(X4));
+        FloatVector g1s4_3 = g1s8_6.blend(g1s8_7, M4).add(g1s8_7.blend(g1s8_6, M4).rearrange(X4));
+        FloatVector g1s2_0 = g1s4_0.blend(g1s4_1, M2).add(g1s4_1.blend(g1s4_0, M2).rearrange(X2));
+        FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
+        FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
+        g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
+    }
+
+    /**
+     * 6 token row(s) times 4 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
+     */
+    static void dot6x4F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z, a5_0 = z, a5_1 = z, a5_2 = z, a5_3 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        int xo5 = xo + 5 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 4;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector x5 = FloatVector.fromArray(F, x, xo5 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            a5_0 = x5.fma(w0, a5_0);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            a5_1 = x5.fma(w1, a5_1);
+            FloatVector w2 = FloatVector.fromMemorySegment(F, w, w2o + p, LE);
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            a3_2 = x3.fma(w2, a3_2);
+            a4_2 = x4.fma(w2, a4_2);
+            a5_2 = x5.fma(w2, a5_2);
+            FloatVector w3 = FloatVector.fromMemorySegment(F, w, w3o + p, LE);
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            a3_3 = x3.fma(w3, a3_3);
+            a4_3 = x4.fma(w3, a4_3);
+            a5_3 = x5.fma(w3, a5_3);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a3_2.blend(a3_3, M8).add(a3_3.blend(a3_2, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+        FloatVector g1s8_0 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_1 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_2 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g1s8_3 = a5_2.blend(a5_3, M8).add(a5_3.blend(a5_2, M8).rearrange(X8));
+        FloatVector g1s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_5 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_6 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g1s8_7 = a5_2.blend(a5_3, M8).add(a5_3.blend(a5_2, M8).rearrange(X8));
+        FloatVector g1s4_0 = g1s8_0.blend(g1s8_1, M4).add(g1s8_1.blend(g1s8_0, M4).rearrange(X4));
+        FloatVector g1s4_1 = g1s8_2.blend(g1s8_3, M4).add(g1s8_3.blend(g1s8_2, M4).rearrange(X4));
+        FloatVector g1s4_2 = g1s8_4.blend(g1s8_5, M4).add(g1s8_5.blend(g1s8_4, M4).rearrange(X4));
+        FloatVector g1s4_3 = g1s8_6.blend(g1s8_7, M4).add(g1s8_7.blend(g1s8_6, M4).rearrange(X4));
+        FloatVector g1s2_0 = g1s4_0.blend(g1s4_1, M2).add(g1s4_1.blend(g1s4_0, M2).rearrange(X2));
+        FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
+        FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
+        g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
+    }
+
+    /**
+     * 7 token row(s) times 2 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
+     */
+    static void dot7x2F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        int xo5 = xo + 5 * ldx;
+        int xo6 = xo + 6 * ldx;
+        long w1o = wOff + 1 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 4;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector x5 = FloatVector.fromArray(F, x, xo5 + i);
+            FloatVector x6 = FloatVector.fromArray(F, x, xo6 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            a5_0 = x5.fma(w0, a5_0);
+            a6_0 = x6.fma(w0, a6_0);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            a5_1 = x5.fma(w1, a5_1);
+            a6_1 = x6.fma(w1, a6_1);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_2 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g0s8_6 = a6_0.blend(a6_1, M8).add(a6_1.blend(a6_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
+     * 8 token row(s) times 2 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
+     */
+    static void dot8x2F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        int xo5 = xo + 5 * ldx;
+        int xo6 = xo + 6 * ldx;
+        int xo7 = xo + 7 * ldx;
+        long w1o = wOff + 1 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 4;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector x5 = FloatVector.fromArray(F, x, xo5 + i);
+            FloatVector x6 = FloatVector.fromArray(F, x, xo6 + i);
+            FloatVector x7 = FloatVector.fromArray(F, x, xo7 + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            a5_0 = x5.fma(w0, a5_0);
+            a6_0 = x6.fma(w0, a6_0);
+            a7_0 = x7.fma(w0, a7_0);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            a5_1 = x5.fma(w1, a5_1);
+            a6_1 = x6.fma(w1, a6_1);
+            a7_1 = x7.fma(w1, a7_1);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_2 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g0s8_6 = a6_0.blend(a6_1, M8).add(a6_1.blend(a6_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a7_0.blend(a7_1, M8).add(a7_1.blend(a7_0, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
+     * 2 token row(s) times 8 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
+     */
+    static void dot2x8Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z;
+        int xo1 = xo + 1 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        long w4o = wOff + 4 * ws;
+        long w5o = wOff + 5 * ws;
+        long w6o = wOff + 6 * ws;
+        long w7o = wOff + 7 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            FloatVector w2 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w2o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            FloatVector w3 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w3o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            FloatVector w4 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w4o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_4 = x0.fma(w4, a0_4);
+            a1_4 = x1.fma(w4, a1_4);
+            FloatVector w5 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w5o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_5 = x0.fma(w5, a0_5);
+            a1_5 = x1.fma(w5, a1_5);
+            FloatVector w6 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w6o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_6 = x0.fma(w6, a0_6);
+            a1_6 = x1.fma(w6, a1_6);
+            FloatVector w7 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w7o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_7 = x0.fma(w7, a0_7);
+            a1_7 = x1.fma(w7, a1_7);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a0_4.blend(a0_5, M8).add(a0_5.blend(a0_4, M8).rearrange(X8));
+        FloatVector g0s8_3 = a0_6.blend(a0_7, M8).add(a0_7.blend(a0_6, M8).rearrange(X8));
+        FloatVector g0s8_4 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a1_4.blend(a1_5, M8).add(a1_5.blend(a1_4, M8).rearrange(X8));
+        FloatVector g0s8_7 = a1_6.blend(a1_7, M8).add(a1_7.blend(a1_6, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
+     * 3 token row(s) times 8 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
+     */
+    static void dot3x8Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a2_4 = z, a2_5 = z, a2_6 = z, a2_7 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        long w4o = wOff + 4 * ws;
+        long w5o = wOff + 5 * ws;
+        long w6o = wOff + 6 * ws;
+        long w7o = wOff + 7 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            FloatVector w2 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w2o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            FloatVector w3 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w3o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            FloatVector w4 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w4o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_4 = x0.fma(w4, a0_4);
+            a1_4 = x1.fma(w4, a1_4);
+            a2_4 = x2.fma(w4, a2_4);
+            FloatVector w5 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w5o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_5 = x0.fma(w5, a0_5);
+            a1_5 = x1.fma(w5, a1_5);
+            a2_5 = x2.fma(w5, a2_5);
+            FloatVector w6 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w6o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_6 = x0.fma(w6, a0_6);
+            a1_6 = x1.fma(w6, a1_6);
+            a2_6 = x2.fma(w6, a2_6);
+            FloatVector w7 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w7o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_7 = x0.fma(w7, a0_7);
+            a1_7 = x1.fma(w7, a1_7);
+            a2_7 = x2.fma(w7, a2_7);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a0_4.blend(a0_5, M8).add(a0_5.blend(a0_4, M8).rearrange(X8));
+        FloatVector g0s8_3 = a0_6.blend(a0_7, M8).add(a0_7.blend(a0_6, M8).rearrange(X8));
+        FloatVector g0s8_4 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a1_4.blend(a1_5, M8).add(a1_5.blend(a1_4, M8).rearrange(X8));
+        FloatVector g0s8_7 = a1_6.blend(a1_7, M8).add(a1_7.blend(a1_6, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+        FloatVector g1s8_0 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g1s8_1 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g1s8_2 = a2_4.blend(a2_5, M8).add(a2_5.blend(a2_4, M8).rearrange(X8));
+        FloatVector g1s8_3 = a2_6.blend(a2_7, M8).add(a2_7.blend(a2_6, M8).rearrange(X8));
+        FloatVector g1s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g1s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g1s8_6 = a2_4.blend(a2_5, M8).add(a2_5.blend(a2_4, M8).rearrange(X8));
+        FloatVector g1s8_7 = a2_6.blend(a2_7, M8).add(a2_7.blend(a2_6, M8).rearrange(X8));
+        FloatVector g1s4_0 = g1s8_0.blend(g1s8_1, M4).add(g1s8_1.blend(g1s8_0, M4).rearrange(X4));
+        FloatVector g1s4_1 = g1s8_2.blend(g1s8_3, M4).add(g1s8_3.blend(g1s8_2, M4).rearrange(X4));
+        FloatVector g1s4_2 = g1s8_4.blend(g1s8_5, M4).add(g1s8_5.blend(g1s8_4, M4).rearrange(X4));
+        FloatVector g1s4_3 = g1s8_6.blend(g1s8_7, M4).add(g1s8_7.blend(g1s8_6, M4).rearrange(X4));
+        FloatVector g1s2_0 = g1s4_0.blend(g1s4_1, M2).add(g1s4_1.blend(g1s4_0, M2).rearrange(X2));
+        FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
+        FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
+        g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
+    }
+
+    /**
+     * 4 token row(s) times 4 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
+     */
+    static void dot4x4Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            FloatVector w2 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w2o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            a3_2 = x3.fma(w2, a3_2);
+            FloatVector w3 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w3o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            a3_3 = x3.fma(w3, a3_3);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a3_2.blend(a3_3, M8).add(a3_3.blend(a3_2, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
+     * 5 token row(s) times 4 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
+     */
+    static void dot5x4Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            FloatVector w2 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w2o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            a3_2 = x3.fma(w2, a3_2);
+            a4_2 = x4.fma(w2, a4_2);
+            FloatVector w3 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w3o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            a3_3 = x3.fma(w3, a3_3);
+            a4_3 = x4.fma(w3, a4_3);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a3_2.blend(a3_3, M8).add(a3_3.blend(a3_2, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+        FloatVector g1s8_0 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_1 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_2 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_3 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_5 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_6 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_7 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s4_0 = g1s8_0.blend(g1s8_1, M4).add(g1s8_1.blend(g1s8_0, M4).rearrange(X4));
+        FloatVector g1s4_1 = g1s8_2.blend(g1s8_3, M4).add(g1s8_3.blend(g1s8_2, M4).rearrange(X4));
+        FloatVector g1s4_2 = g1s8_4.blend(g1s8_5, M4).add(g1s8_5.blend(g1s8_4, M4).rearrange(X4));
+        FloatVector g1s4_3 = g1s8_6.blend(g1s8_7, M4).add(g1s8_7.blend(g1s8_6, M4).rearrange(X4));
+        FloatVector g1s2_0 = g1s4_0.blend(g1s4_1, M2).add(g1s4_1.blend(g1s4_0, M2).rearrange(X2));
+        FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
+        FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
+        g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
+    }
+
+    /**
+     * 6 token row(s) times 4 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
+     */
+    static void dot6x4Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z, a5_0 = z, a5_1 = z, a5_2 = z, a5_3 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        int xo5 = xo + 5 * ldx;
+        long w1o = wOff + 1 * ws;
+        long w2o = wOff + 2 * ws;
+        long w3o = wOff + 3 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector x5 = FloatVector.fromArray(F, x, xo5 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            a5_0 = x5.fma(w0, a5_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            a5_1 = x5.fma(w1, a5_1);
+            FloatVector w2 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w2o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_2 = x0.fma(w2, a0_2);
+            a1_2 = x1.fma(w2, a1_2);
+            a2_2 = x2.fma(w2, a2_2);
+            a3_2 = x3.fma(w2, a3_2);
+            a4_2 = x4.fma(w2, a4_2);
+            a5_2 = x5.fma(w2, a5_2);
+            FloatVector w3 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w3o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_3 = x0.fma(w3, a0_3);
+            a1_3 = x1.fma(w3, a1_3);
+            a2_3 = x2.fma(w3, a2_3);
+            a3_3 = x3.fma(w3, a3_3);
+            a4_3 = x4.fma(w3, a4_3);
+            a5_3 = x5.fma(w3, a5_3);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
+        FloatVector g0s8_2 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
+        FloatVector g0s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
+        FloatVector g0s8_6 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a3_2.blend(a3_3, M8).add(a3_3.blend(a3_2, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+        FloatVector g1s8_0 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_1 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_2 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g1s8_3 = a5_2.blend(a5_3, M8).add(a5_3.blend(a5_2, M8).rearrange(X8));
+        FloatVector g1s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g1s8_5 = a4_2.blend(a4_3, M8).add(a4_3.blend(a4_2, M8).rearrange(X8));
+        FloatVector g1s8_6 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g1s8_7 = a5_2.blend(a5_3, M8).add(a5_3.blend(a5_2, M8).rearrange(X8));
+        FloatVector g1s4_0 = g1s8_0.blend(g1s8_1, M4).add(g1s8_1.blend(g1s8_0, M4).rearrange(X4));
+        FloatVector g1s4_1 = g1s8_2.blend(g1s8_3, M4).add(g1s8_3.blend(g1s8_2, M4).rearrange(X4));
+        FloatVector g1s4_2 = g1s8_4.blend(g1s8_5, M4).add(g1s8_5.blend(g1s8_4, M4).rearrange(X4));
+        FloatVector g1s4_3 = g1s8_6.blend(g1s8_7, M4).add(g1s8_7.blend(g1s8_6, M4).rearrange(X4));
+        FloatVector g1s2_0 = g1s4_0.blend(g1s4_1, M2).add(g1s4_1.blend(g1s4_0, M2).rearrange(X2));
+        FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
+        FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
+        g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
+    }
+
+    /**
+     * 7 token row(s) times 2 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
+     */
+    static void dot7x2Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        int xo5 = xo + 5 * ldx;
+        int xo6 = xo + 6 * ldx;
+        long w1o = wOff + 1 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector x5 = FloatVector.fromArray(F, x, xo5 + i);
+            FloatVector x6 = FloatVector.fromArray(F, x, xo6 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            a5_0 = x5.fma(w0, a5_0);
+            a6_0 = x6.fma(w0, a6_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            a5_1 = x5.fma(w1, a5_1);
+            a6_1 = x6.fma(w1, a6_1);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_2 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g0s8_6 = a6_0.blend(a6_1, M8).add(a6_1.blend(a6_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
+     * 8 token row(s) times 2 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
+     * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
+     */
+    static void dot8x2Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z;
+        int xo1 = xo + 1 * ldx;
+        int xo2 = xo + 2 * ldx;
+        int xo3 = xo + 3 * ldx;
+        int xo4 = xo + 4 * ldx;
+        int xo5 = xo + 5 * ldx;
+        int xo6 = xo + 6 * ldx;
+        int xo7 = xo + 7 * ldx;
+        long w1o = wOff + 1 * ws;
+        for (int i = 0; i < k; i += L) {
+            long p = (long) i * 2;
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
+            FloatVector x4 = FloatVector.fromArray(F, x, xo4 + i);
+            FloatVector x5 = FloatVector.fromArray(F, x, xo5 + i);
+            FloatVector x6 = FloatVector.fromArray(F, x, xo6 + i);
+            FloatVector x7 = FloatVector.fromArray(F, x, xo7 + i);
+            FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_0 = x0.fma(w0, a0_0);
+            a1_0 = x1.fma(w0, a1_0);
+            a2_0 = x2.fma(w0, a2_0);
+            a3_0 = x3.fma(w0, a3_0);
+            a4_0 = x4.fma(w0, a4_0);
+            a5_0 = x5.fma(w0, a5_0);
+            a6_0 = x6.fma(w0, a6_0);
+            a7_0 = x7.fma(w0, a7_0);
+            FloatVector w1 = ((IntVector) ShortVector.fromMemorySegment(SH, w, w1o + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0_1 = x0.fma(w1, a0_1);
+            a1_1 = x1.fma(w1, a1_1);
+            a2_1 = x2.fma(w1, a2_1);
+            a3_1 = x3.fma(w1, a3_1);
+            a4_1 = x4.fma(w1, a4_1);
+            a5_1 = x5.fma(w1, a5_1);
+            a6_1 = x6.fma(w1, a6_1);
+            a7_1 = x7.fma(w1, a7_1);
+        }
+        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
+        FloatVector g0s8_1 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
+        FloatVector g0s8_2 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
+        FloatVector g0s8_3 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
+        FloatVector g0s8_4 = a4_0.blend(a4_1, M8).add(a4_1.blend(a4_0, M8).rearrange(X8));
+        FloatVector g0s8_5 = a5_0.blend(a5_1, M8).add(a5_1.blend(a5_0, M8).rearrange(X8));
+        FloatVector g0s8_6 = a6_0.blend(a6_1, M8).add(a6_1.blend(a6_0, M8).rearrange(X8));
+        FloatVector g0s8_7 = a7_0.blend(a7_1, M8).add(a7_1.blend(a7_0, M8).rearrange(X8));
+        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
+        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
+        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
+        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
+        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
+        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
+        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
+        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
+    }
+
+    /**
      * 4 token row(s) times 4 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
      */

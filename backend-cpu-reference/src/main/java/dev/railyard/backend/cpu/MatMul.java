@@ -31,7 +31,7 @@ final class MatMul {
     /** Weight rows per panel (and the alignment of thread splits). */
     static final int PANEL = 16;
     /** From this many tokens on, weights are widened into a panel and the 4×4 kernel is used. */
-    static final int BATCH_MIN_TOKENS = 4;
+    static final int BATCH_MIN_TOKENS = 9;
 
     private MatMul() {
     }
@@ -61,8 +61,69 @@ final class MatMul {
         }
     }
 
+    /** The most tokens {@link #fewTokens} takes in one pass. */
+    static final int FEW_TOKENS_MAX = BATCH_MIN_TOKENS - 1;
+    /** Weight rows per tile of the few-token kernels, by token count (keep in step with gen_kernels.py). */
+    private static final int[] FEW_TOKEN_ROWS = {0, 0, 8, 8, 4, 4, 4, 2, 2};
+
     private static void direct(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
                                boolean accumulate, float[] acc) {
+        if (tokens > 1 && tokens <= FEW_TOKENS_MAX && w.dtype() != DType.F16) {
+            fewTokens(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, acc);
+            return;
+        }
+        tokenByToken(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, acc);
+    }
+
+    /**
+     * All {@code tokens} (2 to 8) in one tile against a few weight rows at a time, the weights read
+     * once in their stored dtype (widened in registers): a step of a few tokens (speculative
+     * verification, a handful of sequences) costs little more than a single token's.
+     */
+    private static void fewTokens(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                                  boolean accumulate, float[] acc) {
+        MemorySegment seg = w.data();
+        long ws = w.rowBytes();
+        int k = w.cols();
+        boolean f32 = w.dtype() == DType.F32;
+        int rows = FEW_TOKEN_ROWS[tokens];
+        int n = nFrom;
+        for (; n + rows <= nTo; n += rows) {
+            long off = w.rowOffset(n);
+            if (f32) {
+                switch (tokens) {
+                    case 2 -> GemmKernels.dot2x8F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 3 -> GemmKernels.dot3x8F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 4 -> GemmKernels.dot4x4F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 5 -> GemmKernels.dot5x4F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 6 -> GemmKernels.dot6x4F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 7 -> GemmKernels.dot7x2F32(seg, off, ws, x, 0, ldx, k, acc);
+                    default -> GemmKernels.dot8x2F32(seg, off, ws, x, 0, ldx, k, acc);
+                }
+            } else {
+                switch (tokens) {
+                    case 2 -> GemmKernels.dot2x8Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 3 -> GemmKernels.dot3x8Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 4 -> GemmKernels.dot4x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 5 -> GemmKernels.dot5x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 6 -> GemmKernels.dot6x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 7 -> GemmKernels.dot7x2Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    default -> GemmKernels.dot8x2Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                }
+            }
+            store(acc, tokens, rows, w.bias(), y, 0, ldy, n, accumulate);
+        }
+        for (; n < nTo; n++) {
+            for (int t = 0; t < tokens; t++) {
+                float v = dot(w.dtype(), seg, w.rowOffset(n), x, t * ldx, k);
+                y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+            }
+        }
+    }
+
+    /** Each token on its own against rows {@code [nFrom, nTo)}: sixteen (f32), eight (bf16) or four rows at a time. */
+    private static void tokenByToken(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                                     boolean accumulate, float[] acc) {
         MemorySegment seg = w.data();
         long ws = w.rowBytes();
         int k = w.cols();

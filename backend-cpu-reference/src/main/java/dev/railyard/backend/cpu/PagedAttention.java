@@ -55,6 +55,7 @@ final class PagedAttention {
         float[] sc = s.scores;
         int stride = s.scoresStride;
         long dStride = (long) bs * Float.BYTES;
+        float[] sums = s.sums;
         for (int gi = 0; gi < group; gi++) {
             int h = kvHead * group + gi;
             int qh = qo + h * headDim;
@@ -70,14 +71,29 @@ final class PagedAttention {
                     scoresMasked(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c, count - c);
                 }
             }
-            float sum = softmax(sc, so, n);
+            sums[gi] = softmax(sc, so, n);
+        }
+        int gi = 0;
+        if (headDim % (2 * L) == 0) {
+            // two heads at a time, two vectors of dimensions each: four independent FMA chains
+            for (; gi + 2 <= group; gi += 2) {
+                int h = kvHead * group + gi;
+                for (int d0 = 0; d0 < headDim; d0 += 2 * L) {
+                    weightedValues2x2(layer, blockTable, n, kvHead, sc, gi * stride, stride, sums[gi], sums[gi + 1],
+                            out, oo + h * headDim, d0, pool);
+                }
+            }
+        }
+        for (; gi < group; gi++) {
+            int h = kvHead * group + gi;
+            int so = gi * stride;
             int vo = oo + h * headDim;
             int d0 = 0;
             for (; d0 + 4 * L <= headDim; d0 += 4 * L) {
-                weightedValues4(layer, blockTable, n, kvHead, sc, so, sum, out, vo, d0, pool);
+                weightedValues4(layer, blockTable, n, kvHead, sc, so, sums[gi], out, vo, d0, pool);
             }
             for (; d0 < headDim; d0 += L) {
-                weightedValues1(layer, blockTable, n, kvHead, sc, so, sum, out, vo, d0, pool);
+                weightedValues1(layer, blockTable, n, kvHead, sc, so, sums[gi], out, vo, d0, pool);
             }
         }
     }
@@ -184,6 +200,43 @@ final class PagedAttention {
         a1.div(sum).intoArray(out, oo + d0 + L);
         a2.div(sum).intoArray(out, oo + d0 + 2 * L);
         a3.div(sum).intoArray(out, oo + d0 + 3 * L);
+    }
+
+    /**
+     * Dimensions {@code [d0, d0 + 2L)} of two consecutive query heads (weights at {@code e[eo ..]}
+     * and {@code e[eo + eStride ..]}, outputs at {@code out[oo ..]} and {@code out[oo + headDim ..]}):
+     * the same per-dimension chains as {@link #weightedValues4}, four of them interleaved.
+     */
+    private void weightedValues2x2(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, int eStride,
+                                   float sum0, float sum1, float[] out, int oo, int d0, MemorySegment pool) {
+        int bs = cache.blockSize();
+        long rowBytes = (long) headDim * Float.BYTES;
+        long vl = (long) L * Float.BYTES;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        long dOff = (long) d0 * Float.BYTES;
+        int eo1 = eo + eStride;
+        for (int j0 = 0; j0 < n; j0 += bs) {
+            long p = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
+            int end = Math.min(j0 + bs, n);
+            for (int j = j0; j < end; j++) {
+                FloatVector v0 = FloatVector.fromMemorySegment(F, pool, p, LE);
+                FloatVector v1 = FloatVector.fromMemorySegment(F, pool, p + vl, LE);
+                FloatVector w0 = FloatVector.broadcast(F, e[eo + j]);
+                FloatVector w1 = FloatVector.broadcast(F, e[eo1 + j]);
+                a0 = v0.fma(w0, a0);
+                a1 = v1.fma(w0, a1);
+                b0 = v0.fma(w1, b0);
+                b1 = v1.fma(w1, b1);
+                p += rowBytes;
+            }
+        }
+        a0.div(sum0).intoArray(out, oo + d0);
+        a1.div(sum0).intoArray(out, oo + d0 + L);
+        b0.div(sum1).intoArray(out, oo + headDim + d0);
+        b1.div(sum1).intoArray(out, oo + headDim + d0 + L);
     }
 
     /** {@link #weightedValues4} for one vector of dimensions (masked past the head's end). */

@@ -93,7 +93,7 @@ final class VectorMath {
     }
 
     /** Floats a kernel's {@code acc} scratch must hold. */
-    static final int ACC_SIZE = 16 * L + L + 16;
+    static final int ACC_SIZE = 16 * L + L + 32;
     /** Where {@link #sumLanes16} leaves its sums in {@code acc}. */
     static final int SUMS = 16 * L + L;
 

@@ -16,11 +16,14 @@ final class WorkerScratch {
     /** Attention scores, one row of {@code maxContext} per query head of a KV group. */
     final float[] scores;
     final int scoresStride;
+    /** Softmax denominators, one per query head of a KV group. */
+    final float[] sums;
 
     WorkerScratch(Arena arena, int maxK, int headsPerGroup, int maxContext) {
         this.panel = arena.allocate(Math.max(MatMul.ROW_BLOCK_BYTES, (long) MatMul.PANEL * maxK * Float.BYTES), 64);
         this.scoresStride = roundUp(maxContext, VectorMath.L);
         this.scores = new float[headsPerGroup * scoresStride];
+        this.sums = new float[headsPerGroup];
     }
 
     private static int roundUp(int n, int m) {

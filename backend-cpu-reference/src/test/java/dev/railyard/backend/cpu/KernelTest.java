@@ -128,7 +128,7 @@ class KernelTest {
             WorkerScratch s;
             try (Arena arena = Arena.ofConfined()) {
                 s = new WorkerScratch(arena, k, 1, 16);
-                for (int tokens : new int[] {1, 2, 3, 4, 5, 8, 11}) {
+                for (int tokens : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 11}) {
                     int ldx = k + 3;
                     float[] x = new float[tokens * ldx];
                     for (int i = 0; i < x.length; i++) {

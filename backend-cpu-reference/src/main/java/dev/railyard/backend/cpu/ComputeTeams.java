@@ -1,0 +1,76 @@
+package dev.railyard.backend.cpu;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The JVM's compute teams, one per thread count, shared by every backend instance of this
+ * plugin. Two backends in one process (a target model and its draft model, or two engines) must
+ * not each keep their own spinning team: their idle workers would spin on the cores the other
+ * team is computing on. Sharing one team, they take turns region by region ({@link ComputePool}
+ * runs one region at a time), which on a machine with as many cores as threads is as fast as it
+ * gets.
+ */
+final class ComputeTeams {
+
+    private static final Map<Integer, Entry> TEAMS = new HashMap<>();
+
+    private static final class Entry {
+        final ComputePool pool;
+        int users;
+
+        Entry(ComputePool pool) {
+            this.pool = pool;
+        }
+    }
+
+    private ComputeTeams() {
+    }
+
+    /** A lease on the team of {@code threads} threads, created on first use; close it once. */
+    static synchronized Lease acquire(int threads) {
+        Entry e = TEAMS.computeIfAbsent(threads, t -> new Entry(new ComputePool(t, "cpu-reference-" + t)));
+        e.users++;
+        return new Lease(threads, e.pool);
+    }
+
+    private static synchronized void release(int threads) {
+        Entry e = TEAMS.get(threads);
+        if (e != null && --e.users == 0) {
+            TEAMS.remove(threads);
+            e.pool.close();
+        }
+    }
+
+    /** One backend's use of a shared team; {@link #close()} releases it (the last user closes the team). */
+    static final class Lease implements AutoCloseable {
+        private final int threads;
+        private final ComputePool pool;
+        private boolean closed;
+
+        private Lease(int threads, ComputePool pool) {
+            this.threads = threads;
+            this.pool = pool;
+        }
+
+        int threads() {
+            return threads;
+        }
+
+        /** Runs one parallel region on the team (waiting for another user's region to end first). */
+        void run(ComputePool.Task body) {
+            if (closed) {
+                throw new IllegalStateException("compute team lease is closed");
+            }
+            pool.run(body);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                release(threads);
+            }
+        }
+    }
+}
