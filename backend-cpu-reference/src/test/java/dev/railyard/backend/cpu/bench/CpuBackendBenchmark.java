@@ -147,6 +147,17 @@ public final class CpuBackendBenchmark {
             }
             bandwidth = Math.max(bandwidth, bandwidthProbe(threads));
 
+            log("[%s] verification-sized steps: 1 sequence, %d tokens per step with logits at each (speculative decoding, k = %d) ...",
+                    dtype, VERIFY_TOKENS, VERIFY_TOKENS - 1);
+            double verifyMs = Double.MAX_VALUE;
+            for (int rep = 0; rep < (quick ? 2 : 3); rep++) {
+                verifyMs = Math.min(verifyMs, verifySteps(backend, rnd, 16, decodeSteps / 2, c.vocabSize()));
+            }
+            double stepMs = 1e3 / decode1;
+            notes.add(String.format(Locale.ROOT, "%s: a step of %d tokens of one sequence (verifying %d draft tokens) takes %.1f ms,"
+                    + " %.2f x the %.1f ms of a 1-token step: the weights are read once for all %d tokens",
+                    dtype, VERIFY_TOKENS, VERIFY_TOKENS - 1, verifyMs, verifyMs / stepMs, stepMs, VERIFY_TOKENS));
+
             log("[%s] decode of %d sequences together (prompts of %d), %d steps (best of %d runs) ...", dtype, batchSeqs,
                     batchPrompt, decodeSteps, quick ? 1 : 2);
             double decode32 = 0;
@@ -198,6 +209,28 @@ public final class CpuBackendBenchmark {
                 d.step(step);
             }
         }
+    }
+
+    /** Tokens per verification-sized step: one pending token plus k = 4 draft tokens. */
+    static final int VERIFY_TOKENS = 5;
+
+    /** Prefills one prompt, then runs {@code steps} steps of {@link #VERIFY_TOKENS} tokens with logits at each; returns ms per step. */
+    double verifySteps(Backend backend, SplittableRandom rnd, int prompt, int steps, int vocab) {
+        Driver d = Driver.sequential(backend);
+        Driver.Seq s = d.newSequence();
+        d.step(List.of(Driver.Chunk.last(s, randomTokens(rnd, prompt, vocab))));
+        int[] all = new int[VERIFY_TOKENS];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        long a = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            d.step(List.of(new Driver.Chunk(s, randomTokens(rnd, VERIFY_TOKENS, vocab), all)));
+        }
+        double ms = (System.nanoTime() - a) / 1e6 / steps;
+        log("  %.2f ms per step (%d tokens)", ms, VERIFY_TOKENS);
+        s.release();
+        return ms;
     }
 
     /** Prefills {@code seqs} prompts, then decodes {@code steps} tokens for all; returns generated tokens/s. */
