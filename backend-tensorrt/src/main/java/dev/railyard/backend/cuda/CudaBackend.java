@@ -68,15 +68,21 @@ final class CudaBackend implements Backend {
     private final CUfunc_st kQkvRope;
     private final CUfunc_st kSwiglu;
     private final CUfunc_st kDecodeG;
+    /** Decode attention, one query head per block: the latency kernel (null when the head size has none) and the warp kernel. */
     private final CUfunc_st kDecode1;
+    private final CUfunc_st kDecodeW;
+    /** Whether small batches take {@link #kDecode1} (default where compiled) rather than {@link #kDecodeW}. */
+    private boolean latencyAttention = true;
     private final CUfunc_st kPrefill;
     private final int decodeWarpsG;
-    private final int decodeWarps1;
+    /** Threads per block of {@code attn_decode_w}. */
+    private final int decodeWThreads;
     private final boolean prefillTiles;
     private final CUfunc_st kSpin;
 
     // decode kernels (steps of at most 8 token rows); index = log2 of the row bucket
     private final CUfunc_st[] kDkLinear = new CUfunc_st[4];
+    private final CUfunc_st[] kDkDown = new CUfunc_st[4];
     private final CUfunc_st[] kDkQkv = new CUfunc_st[4];
     private final CUfunc_st[] kDkGateUp = new CUfunc_st[4];
     private final boolean decodeKernels;
@@ -178,7 +184,10 @@ final class CudaBackend implements Backend {
         Gpu.check(cudaStreamCreate(stream), "cudaStreamCreate");
 
         List<String> names = new java.util.ArrayList<>(List.of("embed_kernel", "rmsnorm_kernel", "qkv_rope_kernel",
-                "swiglu_kernel", "attn_decode_g", "attn_decode_1", "spin_kernel"));
+                "swiglu_kernel", "attn_decode_g", "attn_decode_w", "spin_kernel"));
+        if (KernelSource.fastDecodeAttention(cfg.headDim())) {
+            names.add("attn_decode_1");
+        }
         names.addAll(KernelSource.decodeKernelNames(cfg));
         prefillTiles = KernelSource.prefillTilesSupported(cfg.headDim());
         if (prefillTiles) {
@@ -214,7 +223,8 @@ final class CudaBackend implements Backend {
         kQkvRope = k.function("qkv_rope_kernel");
         kSwiglu = k.function("swiglu_kernel");
         kDecodeG = k.function("attn_decode_g");
-        kDecode1 = k.function("attn_decode_1");
+        kDecodeW = k.function("attn_decode_w");
+        kDecode1 = KernelSource.fastDecodeAttention(cfg.headDim()) ? k.function("attn_decode_1") : null;
         kPrefill = prefillTiles ? k.function("attn_prefill_kernel") : null;
         kSpin = k.function("spin_kernel");
         if (major >= 9) {
@@ -234,6 +244,7 @@ final class CudaBackend implements Backend {
             for (int i = 0; i < KernelSource.DECODE_ROWS.length; i++) {
                 int r = KernelSource.DECODE_ROWS[i];
                 kDkLinear[i] = k.function("dk_linear_" + r);
+                kDkDown[i] = k.function("dk_down_" + r);
                 if (r <= decodeNormRows) {
                     kDkQkv[i] = k.function("dk_qkv_" + r);
                     kDkGateUp[i] = k.function("dk_gateup_" + r);
@@ -249,7 +260,7 @@ final class CudaBackend implements Backend {
         hasOBias = ob;
         hasDownBias = db;
         decodeWarpsG = KernelSource.decodeWarps(cfg.queriesPerKeyValueHead(), cfg.headDim());
-        decodeWarps1 = KernelSource.decodeWarps(1, cfg.headDim());
+        decodeWThreads = KernelSource.decodeWarps(1, cfg.headDim()) * 32;
 
         long kvLayer = (long) cfg.numKeyValueHeads() * blockSize * cfg.headDim();
         int nb;
@@ -643,7 +654,9 @@ final class CudaBackend implements Backend {
                 if (grouped) {
                     k.launchPdlIf(p, kDecodeG, lay.decodeCount(), cfg.numKeyValueHeads(), decodeWarpsG * 32, stream);
                 } else {
-                    k.launchPdlIf(p, kDecode1, lay.decodeCount(), cfg.numAttentionHeads(), decodeWarps1 * 32, stream);
+                    boolean fast = latencyAttention && kDecode1 != null;
+                    k.launchPdlIf(p, fast ? kDecode1 : kDecodeW, lay.decodeCount(), cfg.numAttentionHeads(),
+                            fast ? KernelSource.FAST_ATTENTION_THREADS : decodeWThreads, stream);
                 }
                 debugSync("decode attention");
             }
@@ -733,7 +746,7 @@ final class CudaBackend implements Backend {
     private void downStage(int l, int t, boolean kernel) {
         if (kernel) {
             kernels.args().ptr(w.down[l].address()).ptr(dAct).ptr(dX).ptr(w.downBias[l]).i32(cfg.hiddenSize()).i32(cfg.intermediateSize())
-                    .i32(t).i32(1).launchPdlIf(pdl, kDkLinear[rowIndex(t)], ceilDiv(cfg.hiddenSize(), DK_WARPS), 1, DK_THREADS, stream);
+                    .i32(t).i32(1).launchPdlIf(pdl, kDkDown[rowIndex(t)], ceilDiv(cfg.hiddenSize(), DK_WARPS), 1, DK_THREADS, stream);
             debugSync("down product (decode kernel)");
             return;
         }
@@ -803,6 +816,17 @@ final class CudaBackend implements Backend {
 
     boolean programmaticLaunch() {
         return pdl;
+    }
+
+    /** Whether small-batch decode attention runs in the latency kernel ({@code attn_decode_1}). */
+    boolean latencyAttention() {
+        return latencyAttention && kDecode1 != null;
+    }
+
+    /** Small-batch decode attention in the latency kernel (where compiled) or the warp kernel; drops captured graphs. For the benchmark. */
+    void setLatencyAttention(boolean on) {
+        resetGraphs();
+        latencyAttention = on;
     }
 
     /** Turns programmatic dependent launch of the decode kernels off or back on (where supported); drops captured graphs. */

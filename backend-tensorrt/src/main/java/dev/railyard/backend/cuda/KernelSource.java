@@ -45,6 +45,18 @@ final class KernelSource {
         return w;
     }
 
+    /** Threads of the small-batch decode attention kernel ({@code attn_decode_1}) when {@link #fastDecodeAttention} holds. */
+    static final int FAST_ATTENTION_THREADS = 256;
+
+    /**
+     * Whether {@code attn_decode_1}, the latency kernel for one query head per block, is compiled:
+     * head sizes that are powers of two from 8 to 256 (a key's row is 1 to 32 lanes of 16 bytes).
+     * Otherwise small batches take {@code attn_decode_w} (a warp per 32 keys, {@link #decodeWarps}).
+     */
+    static boolean fastDecodeAttention(int headDim) {
+        return headDim >= 8 && headDim <= 256 && Integer.bitCount(headDim) == 1;
+    }
+
     static long decodeSharedBytes(int w, int gb, int headDim) {
         return 4L * (gb * headDim + (long) w * gb * 32 + 2L * w * gb + (long) w * gb * headDim);
     }
@@ -75,6 +87,20 @@ final class KernelSource {
         return 0;
     }
 
+    /** Most 16-byte weight loads in flight per lane in the down-product kernel (registers: 4 per load). */
+    static final int DOWN_MAX_LOADS = 24;
+
+    /**
+     * Loads in flight per lane of {@code dk_down_*} for a row of {@code inter} bf16 values: a warp
+     * reads the row in the fewest rounds of at most {@link #DOWN_MAX_LOADS} loads per lane, spread
+     * evenly over the rounds (TinyLlama's 5632: one round of 22, where 16 at a time took two).
+     */
+    static int downLoads(int inter) {
+        int perLane = Math.max(1, (inter / 8 + 31) / 32);
+        int rounds = (perLane + DOWN_MAX_LOADS - 1) / DOWN_MAX_LOADS;
+        return (perLane + rounds - 1) / rounds;
+    }
+
     /** The names of the decode kernels compiled for this model. */
     static List<String> decodeKernelNames(ModelConfig c) {
         List<String> n = new ArrayList<>();
@@ -84,6 +110,7 @@ final class KernelSource {
         int fr = decodeNormRows(c);
         for (int r : DECODE_ROWS) {
             n.add("dk_linear_" + r);
+            n.add("dk_down_" + r);
             if (r <= fr) {
                 n.add("dk_qkv_" + r);
                 n.add("dk_gateup_" + r);
@@ -114,9 +141,11 @@ final class KernelSource {
         def(s, "PF_BM", PREFILL_ROWS);
         def(s, "DEC_WARPS_G", decodeWarps(gq, hd));
         def(s, "DEC_WARPS_1", decodeWarps(1, hd));
+        def(s, "ATT_FAST", fastDecodeAttention(hd) ? 1 : 0);
         def(s, "PREFILL_TILES", prefillTilesSupported(hd) ? 1 : 0);
         s.append(BODY);
         if (decodeKernelsSupported(c)) {
+            def(s, "DK_LOADS_DOWN", downLoads(c.intermediateSize()));
             s.append(DECODE);
             int fr = decodeNormRows(c);
             for (int r : DECODE_ROWS) {
@@ -468,11 +497,176 @@ final class KernelSource {
                     const int* bt, bf16_t* out, int bs) {
                 attn_decode_impl<GQ, DEC_WARPS_G>(q, kc, vc, tokList, tokSeq, pos, seqInfo, bt, out, bs);
             }
-            extern "C" __global__ void __launch_bounds__(DEC_WARPS_1 * 32) attn_decode_1(const bf16_t* q, const bf16_t* kc,
+            extern "C" __global__ void __launch_bounds__(DEC_WARPS_1 * 32) attn_decode_w(const bf16_t* q, const bf16_t* kc,
                     const bf16_t* vc, const int* tokList, const int* tokSeq, const int* pos, const int* seqInfo,
                     const int* bt, bf16_t* out, int bs) {
                 attn_decode_impl<1, DEC_WARPS_1>(q, kc, vc, tokList, tokSeq, pos, seqInfo, bt, out, bs);
             }
+            #if ATT_FAST
+            // ---- decode attention for small batches: one block per (query token, query head), head size a power of two ----
+            // Built for latency, not throughput. Before griddepcontrol.wait (while the QKV kernel still runs) a block reads
+            // the step metadata and the block table, loads the K/V rows of the first chunk of keys cached by earlier steps
+            // into registers and prefetches the later cached rows into L2; after the wait it loads q and the rows the QKV
+            // kernel just wrote. The keys of a chunk are spread over every lane of the block (AT_LPK lanes per key, one
+            // 16-byte piece each, AT_R rounds in flight at once); the chunk's maximum is taken over the block, so the
+            // running sums need no merge at the end but one over the lanes and warps (fixed order: deterministic).
+            #define AT_THREADS 256
+            #define AT_WARPS 8
+            #define AT_LPK (HD / 8)
+            #define AT_KPW (32 / AT_LPK)
+            #define AT_KPR (AT_WARPS * AT_KPW)
+            #define AT_R 8
+            #define AT_CHUNK (AT_R * AT_KPR)
+            #define AT_TAB 512
+            #define AT_LINES ((HD * 2 + 127) / 128)
+            // L2-only loads: the rows are read once per block, and a line read before the wait must not be served stale
+            // from L1 after it (rows of a small head share lines with rows the QKV kernel writes)
+            __device__ __forceinline__ uint4 at_ld(const bf16_t* p) {
+                uint4 v;
+                asm volatile("ld.global.cg.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
+                return v;
+            }
+            __device__ __forceinline__ void at_unpack(const uint4 v, float* f) {
+                f[0] = __uint_as_float(v.x << 16); f[1] = __uint_as_float(v.x & 0xffff0000u);
+                f[2] = __uint_as_float(v.y << 16); f[3] = __uint_as_float(v.y & 0xffff0000u);
+                f[4] = __uint_as_float(v.z << 16); f[5] = __uint_as_float(v.z & 0xffff0000u);
+                f[6] = __uint_as_float(v.w << 16); f[7] = __uint_as_float(v.w & 0xffff0000u);
+            }
+            extern "C" __global__ void __launch_bounds__(AT_THREADS) attn_decode_1(const bf16_t* __restrict__ q,
+                    const bf16_t* __restrict__ kc, const bf16_t* __restrict__ vc, const int* __restrict__ tokList,
+                    const int* __restrict__ tokSeq, const int* __restrict__ pos, const int* __restrict__ seqInfo,
+                    const int* __restrict__ bt, bf16_t* __restrict__ out, int bs) {
+                __shared__ int tabS[AT_TAB];
+                __shared__ float red[2][AT_WARPS];
+                __shared__ __align__(16) float wacc[AT_WARPS][HD];
+                __shared__ float wl[AT_WARPS];
+                const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+                const int gi = lane / AT_LPK, pi = lane - gi * AT_LPK;   // key within the warp's round, piece of its row
+                const int kb = warp * AT_KPW + gi;                       // key within a round
+                const int h = blockIdx.y, kh = h / GQ;
+                // step metadata: uploaded before the step, safe to read before the wait
+                const int t = tokList[blockIdx.x];
+                const int s = tokSeq[t];
+                int nkeys = 0, nst = 0;
+                const int* tab = bt;
+                if (s >= 0) {
+                    nkeys = pos[t] + 1;
+                    nst = min(seqInfo[s * 4 + 2], nkeys);   // keys cached by earlier steps: nothing in flight writes them
+                    tab = bt + seqInfo[s * 4 + 3];
+                    const int nb = min((nkeys + BS - 1) / BS, AT_TAB);
+                    for (int i = threadIdx.x; i < nb; i += AT_THREADS) tabS[i] = tab[i];
+                }
+                __syncthreads();
+                // L2 prefetch of the cached rows past the first chunk
+                for (int i = AT_CHUNK * AT_LINES + threadIdx.x; i < nst * AT_LINES; i += AT_THREADS) {
+                    const int j = i / AT_LINES, ln = i - j * AT_LINES;
+                    const int jb = j / BS;
+                    const long off = kvIndex(jb < AT_TAB ? tabS[jb] : tab[jb], kh, j - jb * BS, bs) + ln * 64;
+                    asm volatile("prefetch.global.L2 [%0];" :: "l"(kc + off));
+                    asm volatile("prefetch.global.L2 [%0];" :: "l"(vc + off));
+                }
+                // the first chunk's cached rows into registers
+                uint4 kr[AT_R], vr[AT_R];
+                #pragma unroll
+                for (int r = 0; r < AT_R; ++r) {
+                    const int j = r * AT_KPR + kb;
+                    kr[r] = make_uint4(0u, 0u, 0u, 0u);
+                    vr[r] = make_uint4(0u, 0u, 0u, 0u);
+                    if (j < nst) {
+                        const int jb = j / BS;
+                        const long off = kvIndex(jb < AT_TAB ? tabS[jb] : tab[jb], kh, j - jb * BS, bs) + pi * 8;
+                        kr[r] = at_ld(kc + off);
+                        vr[r] = at_ld(vc + off);
+                    }
+                }
+                PDL_WAIT();
+                PDL_LAUNCH();
+                bf16_t* o = out + (long)t * QD + h * HD;
+                if (s < 0) {   // padding row
+                    for (int i = threadIdx.x; i < HD; i += AT_THREADS) o[i] = 0;
+                    return;
+                }
+                float qf[8];
+                at_unpack(at_ld(q + (long)t * QD + h * HD + pi * 8), qf);
+                #pragma unroll
+                for (int k = 0; k < 8; ++k) qf[k] *= SCALE_LOG2;
+                float m = NEG_INF, l = 0.f, acc[8];
+                #pragma unroll
+                for (int k = 0; k < 8; ++k) acc[k] = 0.f;
+                int c = 0;
+                for (int c0 = 0; c0 < nkeys; c0 += AT_CHUNK, ++c) {
+                    #pragma unroll
+                    for (int r = 0; r < AT_R; ++r) {
+                        const int j = c0 + r * AT_KPR + kb;
+                        const bool need = c0 == 0 ? (j >= nst && j < nkeys) : j < nkeys;   // chunk 0: the rows written this step
+                        if (c0 > 0) {
+                            kr[r] = make_uint4(0u, 0u, 0u, 0u);
+                            vr[r] = make_uint4(0u, 0u, 0u, 0u);
+                        }
+                        if (need) {
+                            const int jb = j / BS;
+                            const long off = kvIndex(jb < AT_TAB ? tabS[jb] : tab[jb], kh, j - jb * BS, bs) + pi * 8;
+                            kr[r] = at_ld(kc + off);
+                            vr[r] = at_ld(vc + off);
+                        }
+                    }
+                    float sc[AT_R];
+                    float mx = NEG_INF;
+                    #pragma unroll
+                    for (int r = 0; r < AT_R; ++r) {
+                        float kf[8];
+                        at_unpack(kr[r], kf);
+                        float d = 0.f;
+                        #pragma unroll
+                        for (int k = 0; k < 8; ++k) d = fmaf(qf[k], kf[k], d);
+                        #pragma unroll
+                        for (int x = 1; x < AT_LPK; x <<= 1) d += __shfl_xor_sync(0xffffffffu, d, x);
+                        sc[r] = c0 + r * AT_KPR + kb < nkeys ? d : NEG_INF;
+                        mx = fmaxf(mx, sc[r]);
+                    }
+                    mx = warpMax(mx);
+                    if (lane == 0) red[c & 1][warp] = mx;
+                    __syncthreads();
+                    float mc = red[c & 1][0];
+                    #pragma unroll
+                    for (int w = 1; w < AT_WARPS; ++w) mc = fmaxf(mc, red[c & 1][w]);
+                    const float mn = fmaxf(m, mc);   // finite: key c0 is valid
+                    const float corr = exp2f(m - mn);
+                    l *= corr;
+                    #pragma unroll
+                    for (int k = 0; k < 8; ++k) acc[k] *= corr;
+                    #pragma unroll
+                    for (int r = 0; r < AT_R; ++r) {
+                        const float p = exp2f(sc[r] - mn);
+                        l += p;
+                        float vf[8];
+                        at_unpack(vr[r], vf);
+                        #pragma unroll
+                        for (int k = 0; k < 8; ++k) acc[k] = fmaf(p, vf[k], acc[k]);
+                    }
+                    m = mn;
+                }
+                // sum over the keys of the warp (lanes of one piece), then over the warps
+                #pragma unroll
+                for (int x = AT_LPK; x < 32; x <<= 1) {
+                    #pragma unroll
+                    for (int k = 0; k < 8; ++k) acc[k] += __shfl_xor_sync(0xffffffffu, acc[k], x);
+                }
+                const float lw = warpSum(pi == 0 ? l : 0.f);
+                if (gi == 0) {
+                    *(float4*)&wacc[warp][pi * 8] = make_float4(acc[0], acc[1], acc[2], acc[3]);
+                    *(float4*)&wacc[warp][pi * 8 + 4] = make_float4(acc[4], acc[5], acc[6], acc[7]);
+                }
+                if (lane == 0) wl[warp] = lw;
+                __syncthreads();
+                for (int d = threadIdx.x; d < HD; d += AT_THREADS) {
+                    float A = 0.f, L = 0.f;
+                    #pragma unroll
+                    for (int w = 0; w < AT_WARPS; ++w) { A += wacc[w][d]; L += wl[w]; }
+                    o[d] = f2bf(A / L);
+                }
+            }
+            #endif
 
             // ---- prefill attention on the tensor cores (flash-attention style) ----
             // one block = 64 query rows of one sequence x one query head; 4 warps of 16 rows;
@@ -773,8 +967,8 @@ final class KernelSource {
                 }
                 __syncthreads();
             }
-            // y[r, o] (+)= x[r] . W[o] (+ bias[o]), float32 out; one warp per output feature
-            template <int R>
+            // y[r, o] (+)= x[r] . W[o] (+ bias[o]), float32 out; one warp per output feature, LD loads in flight per lane
+            template <int R, int LD>
             __device__ __forceinline__ void dk_linear_impl(const bf16_t* __restrict__ W, const bf16_t* __restrict__ x,
                     float* __restrict__ y, const float* __restrict__ bias, int out, int in, int rows, int accumulate) {
                 const int lane = threadIdx.x & 31;
@@ -782,12 +976,12 @@ final class KernelSource {
                 if (o >= out) return;
                 const int n8 = in >> 3;
                 const uint4* const wrow[1] = {(const uint4*)W + (long)o * n8};
-                uint4 wv[1][DK_LOADS_LIN];
-                dk_load<1, DK_LOADS_LIN>(wv, wrow, 0, n8);   // weights only: may run while the previous kernel finishes
+                uint4 wv[1][LD];
+                dk_load<1, LD>(wv, wrow, 0, n8);   // weights only: may run while the previous kernel finishes
                 PDL_WAIT();
                 PDL_LAUNCH();
                 float acc[1][R];
-                dk_run<R, 1, DK_LOADS_LIN, false>(wv, wrow, (const uint4*)x, n8, rows, acc);
+                dk_run<R, 1, LD, false>(wv, wrow, (const uint4*)x, n8, rows, acc);
                 #pragma unroll
                 for (int r = 0; r < R; ++r) {
                     if (r < rows && lane == r) {
@@ -883,7 +1077,13 @@ final class KernelSource {
             extern "C" __global__ void __launch_bounds__(DK_THREADS, 4) dk_linear_@R(const bf16_t* __restrict__ W,
                     const bf16_t* __restrict__ x, float* __restrict__ y, const float* __restrict__ bias, int out, int in, int rows,
                     int accumulate) {
-                dk_linear_impl<@R>(W, x, y, bias, out, in, rows, accumulate);
+                dk_linear_impl<@R, DK_LOADS_LIN>(W, x, y, bias, out, in, rows, accumulate);
+            }
+            // the down product (in = INTER): enough loads in flight per lane that a row takes as few rounds as it can
+            extern "C" __global__ void __launch_bounds__(DK_THREADS, 4) dk_down_@R(const bf16_t* __restrict__ W,
+                    const bf16_t* __restrict__ x, float* __restrict__ y, const float* __restrict__ bias, int out, int in, int rows,
+                    int accumulate) {
+                dk_linear_impl<@R, DK_LOADS_DOWN>(W, x, y, bias, out, in, rows, accumulate);
             }
             """;
 

@@ -149,6 +149,11 @@ public final class GpuCheckAndBenchmark {
             b.setDecodeMode("on");
             double tps1on = decode(b, d, rnd, 1, 128, 256, true, false);
             b.setDecodeMode("auto");
+            // the same with small-batch attention in the previous kernel (a warp per 32 keys), for comparison
+            boolean latencyAttention = b.latencyAttention();
+            b.setLatencyAttention(false);
+            double tps1warp = decode(b, d, rnd, 1, 128, 256, true, false);
+            b.setLatencyAttention(true);
             double tps1again = decode(b, d, rnd, 1, 128, 512, true, false);
             double best1 = Math.max(tps1, tps1again);
             rows.add(new String[] {"decode, batch 1 (128-token prompt, CUDA graph)", f0(best1) + " tok/s (" + f2(1e3 / best1) + " ms/step)",
@@ -163,6 +168,10 @@ public final class GpuCheckAndBenchmark {
                     f0(100 * tps1off / ceiling1) + "% of ceiling", ""});
             rows.add(new String[] {"decode, batch 1, graph, every part in decode kernels (on)", f0(tps1on) + " tok/s",
                     f0(100 * tps1on / ceiling1) + "% of ceiling", ""});
+            if (latencyAttention) {
+                rows.add(new String[] {"decode, batch 1, graph, attention in the warp kernel (before)", f0(tps1warp) + " tok/s",
+                        f0(100 * tps1warp / ceiling1) + "% of ceiling", ""});
+            }
             // batch 8 decode: tuned against the GEMM path
             double tps8 = decode(b, d, rnd, 8, 128, 128, true, false);
             b.setDecodeMode("off");

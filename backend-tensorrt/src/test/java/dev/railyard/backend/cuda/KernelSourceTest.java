@@ -22,7 +22,7 @@ class KernelSourceTest {
         assertThat(s).contains("#define HIDDEN 2048", "#define NH 32", "#define NKV 4", "#define GQ 8", "#define HD 64",
                 "#define QKV_DIM 2560", "#define INTER 5632", "#define BS 16", "#define PREFILL_TILES 1");
         for (String k : List.of("embed_kernel", "rmsnorm_kernel", "qkv_rope_kernel", "swiglu_kernel", "attn_decode_g",
-                "attn_decode_1", "attn_prefill_kernel")) {
+                "attn_decode_w", "attn_decode_1", "attn_prefill_kernel")) {
             assertThat(s).as(k).containsPattern("extern \"C\" __global__ void (__launch_bounds__\\(\\w+( \\* 32)?\\) )?" + k + "\\(");
         }
         assertThat(s).doesNotContain("#include");
@@ -33,12 +33,17 @@ class KernelSourceTest {
         String s = KernelSource.source(tinyllama(), 16);
         assertThat(KernelSource.decodeNormRows(tinyllama())).isEqualTo(8); // 8 rows x 2048 x bf16 = 32 KiB
         for (int r : KernelSource.DECODE_ROWS) {
-            for (String k : List.of("dk_linear_", "dk_qkv_", "dk_gateup_")) {
+            for (String k : List.of("dk_linear_", "dk_down_", "dk_qkv_", "dk_gateup_")) {
                 assertThat(s).as(k + r).contains("void __launch_bounds__(DK_THREADS, 4) " + k + r + "(");
                 assertThat(KernelSource.decodeKernelNames(tinyllama())).contains(k + r);
             }
         }
         assertThat(s).doesNotContain("@R");
+        assertThat(s).contains("#define DK_LOADS_DOWN 22"); // 5632 / 8 / 32 = 22 loads per lane: one round
+        assertThat(KernelSource.downLoads(5632)).isEqualTo(22);
+        assertThat(KernelSource.downLoads(14336)).isEqualTo(19); // 56 per lane: three rounds of 19
+        assertThat(KernelSource.downLoads(2048)).isEqualTo(8);
+        assertThat(KernelSource.downLoads(8)).isEqualTo(1);
         ModelConfig big = new ModelConfig("LlamaForCausalLM", "llama", 128256, 4096, 14336, 32, 32, 8, 128, 1e-5, 500000,
                 RopeScaling.NONE, 8192, false, false, false, false, 1, List.of(2), DType.BF16);
         assertThat(KernelSource.decodeNormRows(big)).isEqualTo(4);
@@ -49,6 +54,7 @@ class KernelSourceTest {
         assertThat(KernelSource.decodeKernelsSupported(odd)).isFalse();
         assertThat(KernelSource.decodeKernelNames(odd)).isEmpty();
         assertThat(KernelSource.source(odd, 16)).doesNotContain("dk_linear_1(");
+        assertThat(KernelSource.source(odd, 16)).contains("attn_decode_w(", "#define ATT_FAST 0"); // attn_decode_1 compiled out
     }
 
     @Test
@@ -79,6 +85,13 @@ class KernelSourceTest {
                 }
             }
         }
+        for (int hd : new int[] {8, 16, 32, 64, 128, 256}) {
+            assertThat(KernelSource.fastDecodeAttention(hd)).as("hd %d", hd).isTrue();
+        }
+        for (int hd : new int[] {4, 30, 80, 96, 512}) {
+            assertThat(KernelSource.fastDecodeAttention(hd)).as("hd %d", hd).isFalse();
+        }
+        assertThat(KernelSource.source(tinyllama(), 16)).contains("#define ATT_FAST 1");
         assertThat(KernelSource.prefillTilesSupported(64)).isTrue();
         assertThat(KernelSource.prefillTilesSupported(128)).isTrue();
         assertThat(KernelSource.prefillTilesSupported(72)).isFalse();
