@@ -121,25 +121,27 @@ final class SpecBenchCommand implements Callable<Integer> {
         Map<String, Object> draftSettings = Map.of("num-speculative-tokens", k, "draft-model", draft.toString());
         System.out.println("== 1. Single-request decode (greedy, " + maxTokens + " tokens, k = " + k + ") ==");
         TextTable t = new TextTable("scheduler", "prompts", "decode tok/s", "speed-up", "acceptance", "goal");
-        double[] acc = new double[1];
-        double baseRep = decodeRate("continuous", Map.of(), repetitive, null);
-        double ngram = decodeRate("speculative", Map.of("num-speculative-tokens", k), repetitive, acc);
-        t.row("continuous", "repetitive", f1(baseRep), "1.00x", "-", "");
-        t.row("speculative (ngram)", "repetitive", f1(ngram), String.format("%.2fx", ngram / baseRep), pct(acc[0]), "");
-        double baseCode = decodeRate("continuous", Map.of(), heldOut, null);
-        double draftRate = decodeRate("speculative", draftSettings, heldOut, acc);
-        double draftAcc = acc[0];
-        t.row("continuous", heldLabel, f1(baseCode), "1.00x", "-", "");
-        t.row("speculative (draft model)", heldLabel, f1(draftRate), String.format("%.2fx", draftRate / baseCode), pct(draftAcc),
-                ">= 50% accepted, >= 1.20x");
+        Paired rep = compare(Map.of("num-speculative-tokens", k), repetitive);
+        t.row("continuous", "repetitive", f1(rep.baseRate()), "1.00x", "-", "");
+        t.row("speculative (ngram)", "repetitive", f1(rep.specRate()), String.format("%.2fx", rep.speedUp()),
+                pct(rep.acceptance()), "");
+        Paired code = compare(draftSettings, heldOut);
+        t.row("continuous", heldLabel, f1(code.baseRate()), "1.00x", "-", "");
+        t.row("speculative (draft model)", heldLabel, f1(code.specRate()), String.format("%.2fx", code.speedUp()),
+                pct(code.acceptance()), ">= 50% accepted, >= 1.20x");
+        double baseCode = code.baseRate();
+        double draftRate = code.specRate();
+        double draftAcc = code.acceptance();
         if (!ood.isEmpty()) {
-            double baseOod = decodeRate("continuous", Map.of(), ood, null);
-            double oodRate = decodeRate("speculative", draftSettings, ood, acc);
-            t.row("continuous", "repo code (OOD)", f1(baseOod), "1.00x", "-", "");
-            t.row("speculative (draft model)", "repo code (OOD)", f1(oodRate), String.format("%.2fx", oodRate / baseOod),
-                    pct(acc[0]), "(out of distribution)");
+            Paired o = compare(draftSettings, ood);
+            t.row("continuous", "repo code (OOD)", f1(o.baseRate()), "1.00x", "-", "");
+            t.row("speculative (draft model)", "repo code (OOD)", f1(o.specRate()), String.format("%.2fx", o.speedUp()),
+                    pct(o.acceptance()), "(out of distribution)");
         }
         System.out.print(t);
+        System.out.println("where the time of a decode step goes (timed requests; host = scheduling, with drafting):");
+        System.out.println(rep.breakdown("repetitive, ngram"));
+        System.out.println(code.breakdown(heldLabel + ", draft model"));
         System.out.printf("draft model on %s: acceptance %s (goal >= 50%%: %s), speed-up %.2fx (goal >= 1.20x: %s)%n%n",
                 heldLabel, pct(draftAcc), draftAcc >= 0.5 ? "met" : "MISSED", draftRate / baseCode,
                 draftRate / baseCode >= 1.2 ? "met" : "MISSED");
@@ -178,31 +180,96 @@ final class SpecBenchCommand implements Callable<Integer> {
         System.out.print(t);
     }
 
-    /** Mean decode rate (tokens after the first over the time after the first) of each prompt run alone. */
-    private double decodeRate(String scheduler, Map<String, Object> settings, List<GenerationRequest> requests,
-            double[] acceptance) throws Exception {
-        try (RailyardRuntime rt = RuntimeFactory.open(config(scheduler, settings), Clock.system(), line -> { })) {
-            // warm-up: JIT-compile the kernels before timing
-            rt.engine().submit(requests.getFirst()).result().join();
-            long tokens = 0;
-            long nanos = 0;
+    /** Decode rates of one set of prompts under {@code continuous} and under {@code speculative}, and the acceptance rate. */
+    record Paired(double baseRate, double specRate, double acceptance, StepTimes baseSteps, StepTimes specSteps) {
+        double speedUp() {
+            return specRate / baseRate;
+        }
+
+        /** Where the time of each output token went, for both schedulers. */
+        String breakdown(String label) {
+            return String.format(java.util.Locale.ROOT, "  %s: continuous %s; speculative %s", label, baseSteps, specSteps);
+        }
+    }
+
+    /** Sums over the timed engine steps: backend time, host time (scheduling, so drafting too), output tokens. */
+    static final class StepTimes implements dev.railyard.host.engine.EngineObserver {
+        private volatile boolean on;
+        private long steps;
+        private long backendNanos;
+        private long hostNanos;
+        private long emitted;
+
+        @Override
+        public void onStep(dev.railyard.host.engine.StepRecord r) {
+            if (on && r.emittedTokens() > 0 && r.prefillTokens() == 0) {
+                steps++;
+                backendNanos += r.backendNanos();
+                hostNanos += r.hostNanos();
+                emitted += r.emittedTokens();
+            }
+        }
+
+        @Override
+        public String toString() {
+            if (emitted == 0) {
+                return "-";
+            }
+            return String.format(java.util.Locale.ROOT, "%.2f tokens/step, per token %.0f us in the backend + %.0f us in the host"
+                    + " (scheduling%s)", (double) emitted / steps, backendNanos / 1e3 / emitted, hostNanos / 1e3 / emitted,
+                    steps > 0 ? ", drafting included" : "");
+        }
+    }
+
+    /** Requests each runtime serves before timing starts: the kernels of every step shape get JIT-compiled. */
+    static final int WARM_UP_REQUESTS = 12;
+
+    /**
+     * Runs every prompt alone, first under {@code continuous} then under {@code speculative} with
+     * {@code specSettings} (both runtimes open side by side, warmed up first), so that whatever else
+     * the machine is doing weighs on both rates alike. Rates are decode rates: tokens after the
+     * first over the time after the first.
+     */
+    private Paired compare(Map<String, Object> specSettings, List<GenerationRequest> requests) throws Exception {
+        try (RailyardRuntime base = RuntimeFactory.open(config("continuous", Map.of()), Clock.system(), line -> { });
+             RailyardRuntime spec = RuntimeFactory.open(config("speculative", specSettings), Clock.system(), line -> { })) {
+            StepTimes baseSteps = new StepTimes();
+            StepTimes specSteps = new StepTimes();
+            base.engine().core().addObserver(baseSteps);
+            spec.engine().core().addObserver(specSteps);
+            ProgressLine p = new ProgressLine(System.err, "warm-up", 2 * WARM_UP_REQUESTS);
+            for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+                GenerationRequest r = requests.get(i % requests.size());
+                base.engine().submit(r).result().join();
+                p.update(2 * i + 1);
+                spec.engine().submit(r).result().join();
+                p.update(2 * i + 2);
+            }
+            long[] baseTime = new long[2];
+            long[] specTime = new long[2];
             long drafted = 0;
             long accepted = 0;
-            ProgressLine p = new ProgressLine(System.err, scheduler, requests.size());
+            baseSteps.on = true;
+            specSteps.on = true;
+            p = new ProgressLine(System.err, "continuous | speculative", requests.size());
             int done = 0;
             for (GenerationRequest request : requests) {
-                GenerationResult r = rt.engine().submit(request).result().join();
-                tokens += r.tokens().length - 1;
-                nanos += r.timings().endToEndNanos() - r.timings().timeToFirstTokenNanos();
+                time(base.engine().submit(request).result().join(), baseTime);
+                GenerationResult r = spec.engine().submit(request).result().join();
+                time(r, specTime);
                 drafted += r.draftedTokens();
                 accepted += r.acceptedDraftTokens();
                 p.update(++done);
             }
-            if (acceptance != null) {
-                acceptance[0] = drafted == 0 ? Double.NaN : (double) accepted / drafted;
-            }
-            return tokens / (nanos / 1e9);
+            return new Paired(baseTime[0] / (baseTime[1] / 1e9), specTime[0] / (specTime[1] / 1e9),
+                    drafted == 0 ? Double.NaN : (double) accepted / drafted, baseSteps, specSteps);
         }
+    }
+
+    /** Adds a result's decode tokens (after the first) and their time to {@code sums}. */
+    private static void time(GenerationResult r, long[] sums) {
+        sums[0] += r.tokens().length - 1;
+        sums[1] += r.timings().endToEndNanos() - r.timings().timeToFirstTokenNanos();
     }
 
     private GenerationRequest request(GenerationRequest.Builder prompt) {
