@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed team of threads that runs one parallel region at a time: the calling thread is worker
  * 0 and {@code threads - 1} daemon threads are the others. A step runs a few hundred short
- * regions back to back, so workers spin briefly between regions (a park/unpark round trip costs
- * tens of microseconds) and park once the team has been idle for {@link #SPIN_ROUNDS} rounds.
+ * regions back to back, so workers spin between regions (a park/unpark round trip costs tens of
+ * microseconds, milliseconds on some VMs) and park once the team has been idle for {@link #SPIN_ROUNDS} rounds.
  *
  * <p>How work is split is up to each {@link Task}; results never depend on the split because
  * every kernel computes each output element the same way whichever worker runs it.
@@ -25,11 +25,15 @@ final class ComputePool implements AutoCloseable {
     }
 
     /**
-     * How many {@link Thread#onSpinWait()} rounds an idle worker spins before parking (roughly
-     * 50-500 microseconds, depending on the CPU's pause latency). Counted rather than timed: a
-     * plugin reads time only through the host's clock.
+     * How many {@link Thread#onSpinWait()} rounds an idle worker spins before parking (about 0.7 ms
+     * on the 2-vCPU VMs here, 10 ns a round). Long enough to span the host's work between two steps
+     * and a drafter's between its steps: waking a parked thread took 1-4 ms on those VMs (an idle
+     * vCPU is halted), which showed as a 1-2% tail of 2 ms draft-model steps with 42 us of spinning.
+     * Counted rather than timed: a plugin reads time only through the host's clock.
      */
-    static final int SPIN_ROUNDS = 4096;
+    static final int SPIN_ROUNDS = 1 << 16;
+    /** How many rounds the calling thread spins for the others at the end of a region before it starts yielding. */
+    static final int WAIT_SPIN_ROUNDS = 4096;
 
     private final int threads;
     private final Thread[] team;
@@ -96,7 +100,7 @@ final class ComputePool implements AutoCloseable {
         }
         int spins = 0;
         while (pending.get() != 0) {
-            if (++spins < SPIN_ROUNDS) {
+            if (++spins < WAIT_SPIN_ROUNDS) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield(); // the machine is oversubscribed: let the worker we wait for run

@@ -181,14 +181,16 @@ final class SpecBenchCommand implements Callable<Integer> {
     }
 
     /** Decode rates of one set of prompts under {@code continuous} and under {@code speculative}, and the acceptance rate. */
-    record Paired(double baseRate, double specRate, double acceptance, StepTimes baseSteps, StepTimes specSteps) {
+    record Paired(double baseRate, double specRate, double acceptance, StepTimes baseSteps, StepTimes specSteps,
+                  double medianSpeedUp) {
         double speedUp() {
             return specRate / baseRate;
         }
 
         /** Where the time of each output token went, for both schedulers. */
         String breakdown(String label) {
-            return String.format(java.util.Locale.ROOT, "  %s: continuous %s; speculative %s", label, baseSteps, specSteps);
+            return String.format(java.util.Locale.ROOT, "  %s: continuous %s; speculative %s; median over prompts of the"
+                    + " per-prompt speed-up %.2fx", label, baseSteps, specSteps, medianSpeedUp);
         }
     }
 
@@ -247,6 +249,7 @@ final class SpecBenchCommand implements Callable<Integer> {
             }
             long[] baseTime = new long[2];
             long[] specTime = new long[2];
+            List<Double> ratios = new ArrayList<>();
             long drafted = 0;
             long accepted = 0;
             baseSteps.on = true;
@@ -254,16 +257,33 @@ final class SpecBenchCommand implements Callable<Integer> {
             p = new ProgressLine(System.err, "continuous | speculative", requests.size());
             int done = 0;
             for (GenerationRequest request : requests) {
-                time(base.engine().submit(request).result().join(), baseTime);
+                long[] b = new long[2];
+                long[] sp = new long[2];
+                time(base.engine().submit(request).result().join(), b);
                 GenerationResult r = spec.engine().submit(request).result().join();
-                time(r, specTime);
+                time(r, sp);
+                baseTime[0] += b[0];
+                baseTime[1] += b[1];
+                specTime[0] += sp[0];
+                specTime[1] += sp[1];
+                ratios.add(((double) sp[0] / sp[1]) / ((double) b[0] / b[1]));
                 drafted += r.draftedTokens();
                 accepted += r.acceptedDraftTokens();
                 p.update(++done);
             }
             return new Paired(baseTime[0] / (baseTime[1] / 1e9), specTime[0] / (specTime[1] / 1e9),
-                    drafted == 0 ? Double.NaN : (double) accepted / drafted, baseSteps, specSteps);
+                    drafted == 0 ? Double.NaN : (double) accepted / drafted, baseSteps, specSteps, median(ratios));
         }
+    }
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** Adds a result's decode tokens (after the first) and their time to {@code sums}. */
