@@ -43,6 +43,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--skip-workload", description = "only stream the completion")
     boolean skipWorkload;
 
+    /** Most tokens of the streamed completion. */
+    static final int MAX_TOKENS = 200;
+    /** Repetition penalty of the streamed completion. */
+    static final double REPETITION_PENALTY = 1.3;
+    /** Where a top-level definition ends in PEP 8 code: the completion stops there. */
+    static final String END_OF_DEFINITION = "\n\n\n";
+
     @Override
     public Integer call() throws Exception {
         var model = RailyardHome.resolveModel(null, RailyardHome.DEFAULT_MODEL);
@@ -54,9 +61,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         try (RailyardRuntime rt = RuntimeFactory.open(config("continuous"), Clock.system(), DemoCommand::progress)) {
             System.out.print(prompt);
-            // greedy, with a mild repetition penalty: a model this small otherwise loops on one line
-            GenerationRequest r = GenerationRequest.builder().promptText(prompt).maxTokens(96).temperature(0)
-                    .repetitionPenalty(1.2).build();
+            // greedy, with a repetition penalty (a model this small otherwise loops on one line),
+            // up to the end of the function: two blank lines end a top-level definition (PEP 8)
+            GenerationRequest r = GenerationRequest.builder().promptText(prompt).maxTokens(MAX_TOKENS).temperature(0)
+                    .repetitionPenalty(REPETITION_PENALTY).stopStrings(List.of(END_OF_DEFINITION)).build();
             GenerationResult result = rt.engine().submit(r, new TokenListener() {
                 @Override
                 public void onToken(int token, String textDelta) {
@@ -67,7 +75,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }).result().join();
             System.out.println();
-            System.out.printf("%n(greedy with repetition penalty 1.2; %d tokens, %.1f tokens/s, %s)%n%n", result.tokens().length,
+            System.out.printf("%n(greedy with repetition penalty %.1f, up to two blank lines or %d tokens; %d tokens, %.1f tokens/s,"
+                            + " %s)%n%n", REPETITION_PENALTY, MAX_TOKENS, result.tokens().length,
                     result.tokens().length / (result.timings().endToEndNanos() / 1e9), result.finishReason().name().toLowerCase());
         }
         if (skipWorkload) {
