@@ -10,6 +10,9 @@ import java.util.Map;
  * team is computing on. Sharing one team, they take turns region by region ({@link ComputePool}
  * runs one region at a time), which on a machine with as many cores as threads is as fast as it
  * gets.
+ *
+ * <p>A team lives as long as the JVM, like the common fork-join pool: its daemon threads park
+ * when idle, and the next backend opened finds them (and their JIT-compiled loops) ready.
  */
 final class ComputeTeams {
 
@@ -36,13 +39,12 @@ final class ComputeTeams {
 
     private static synchronized void release(int threads) {
         Entry e = TEAMS.get(threads);
-        if (e != null && --e.users == 0) {
-            TEAMS.remove(threads);
-            e.pool.close();
+        if (e != null) {
+            e.users--;
         }
     }
 
-    /** One backend's use of a shared team; {@link #close()} releases it (the last user closes the team). */
+    /** One backend's use of a shared team; {@link #close()} releases it. */
     static final class Lease implements AutoCloseable {
         private final int threads;
         private final ComputePool pool;

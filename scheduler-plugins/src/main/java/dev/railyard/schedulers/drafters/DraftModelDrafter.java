@@ -45,6 +45,7 @@ public final class DraftModelDrafter implements Drafter {
 
     private final Backend backend;
     private final int targetVocab;
+    private final double confidenceThreshold;
     private final int blockSize;
     private final int maxStepTokens;
     private final int maxStepSequences;
@@ -79,7 +80,8 @@ public final class DraftModelDrafter implements Drafter {
         final SequenceView s;
         final State st;
         final int total;
-        final int k;
+        /** Draft tokens wanted; lowered when the draft stops early on a token it doubts. */
+        int k;
         int pos;
         final int[] tokens;
         float[][] q;
@@ -101,6 +103,20 @@ public final class DraftModelDrafter implements Drafter {
      * @param targetVocab the target model's vocabulary size; draft tokens stay below it
      */
     public DraftModelDrafter(Backend backend, int targetVocab) {
+        this(backend, targetVocab, 0.0);
+    }
+
+    /**
+     * @param backend the draft model's backend, owned by this drafter from now on
+     * @param targetVocab the target model's vocabulary size; draft tokens stay below it
+     * @param confidenceThreshold stop a sequence's draft after a token whose draft probability is
+     *     below this; 0 always drafts the tokens asked for
+     */
+    public DraftModelDrafter(Backend backend, int targetVocab, double confidenceThreshold) {
+        if (!(confidenceThreshold >= 0 && confidenceThreshold < 1)) {
+            throw new IllegalArgumentException("confidence threshold must be in [0, 1), was " + confidenceThreshold);
+        }
+        this.confidenceThreshold = confidenceThreshold;
         this.backend = backend;
         BackendInfo info = backend.info();
         this.targetVocab = targetVocab;
@@ -151,11 +167,14 @@ public final class DraftModelDrafter implements Drafter {
             longest = Math.max(longest, j.k);
         }
         for (int r = 1; r < longest; r++) {
-            decodeRound(jobs, r);
+            if (!decodeRound(jobs, r)) {
+                break;
+            }
         }
         for (Job j : jobs) {
             j.st.verified = j.total;
-            out[j.index] = new DraftProposal(j.tokens, j.q);
+            out[j.index] = j.k == j.tokens.length ? new DraftProposal(j.tokens, j.q)
+                    : new DraftProposal(Arrays.copyOf(j.tokens, j.k), j.q == null ? null : Arrays.copyOf(j.q, j.k));
         }
         return Arrays.asList(out);
     }
@@ -273,13 +292,19 @@ public final class DraftModelDrafter implements Drafter {
         }
     }
 
-    /** Feeds draft token {@code r} (0-based: {@code r - 1}) of each job that wants more; samples token {@code r}. */
-    private void decodeRound(List<Job> jobs, int r) {
+    /**
+     * Feeds draft token {@code r} (0-based: {@code r - 1}) of each job that wants more; samples token
+     * {@code r}. Returns false when no job wanted more.
+     */
+    private boolean decodeRound(List<Job> jobs, int r) {
         List<Job> active = new ArrayList<>();
         for (Job j : jobs) {
             if (j.k > r) {
                 active.add(j);
             }
+        }
+        if (active.isEmpty()) {
+            return false;
         }
         int perStep = Math.min(maxStepSequences, maxStepTokens);
         for (int from = 0; from < active.size(); from += perStep) {
@@ -306,6 +331,7 @@ public final class DraftModelDrafter implements Drafter {
                 pick(j, r, logits, b);
             }
         }
+        return true;
     }
 
     private Logits execute(int[] flat, int[] positions, List<SequenceSlice> slices, List<Integer> logitIndices) {
@@ -322,12 +348,18 @@ public final class DraftModelDrafter implements Drafter {
         int n = Math.min(logits.vocabSize(), targetVocab);
         int offset = logits.rowOffset(row);
         SamplingView p = j.s.sampling();
+        double confidence;
         if (p.isGreedy()) {
             j.tokens[r] = DraftSampling.argmax(logits.data(), offset, n);
+            confidence = confidenceThreshold > 0 ? DraftSampling.probability(logits.data(), offset, n, j.tokens[r]) : 1;
         } else {
             float[] q = DraftSampling.distribution(logits.data(), offset, n, targetVocab, p);
             j.q[r] = q;
             j.tokens[r] = DraftSampling.draw(q, n, DraftSampling.uniform(p.seed(), j.total + r));
+            confidence = q[j.tokens[r]];
+        }
+        if (confidence < confidenceThreshold && r + 1 < j.k) {
+            j.k = r + 1; // keep this token (it may still be accepted), draft no further
         }
     }
 

@@ -35,6 +35,6 @@ public final class DraftModelDrafterProvider implements DrafterProvider<DraftMod
     public Drafter create(DraftModelConfig config, DrafterContext context) {
         config.validate();
         Backend backend = context.openModel(Path.of(config.model), config.blockSize, config.kvBlocks);
-        return new DraftModelDrafter(backend, context.vocabSize());
+        return new DraftModelDrafter(backend, context.vocabSize(), config.confidenceThreshold);
     }
 }

@@ -21,6 +21,27 @@ final class DraftSampling {
     }
 
     /** Argmax of {@code row[offset .. offset+n)}; the lowest index wins ties. */
+    /**
+     * Softmax probability of {@code token} among {@code row[offset .. offset + n)}, at temperature
+     * 1. Logits more than 30 below the largest are left out of the denominator (each would add
+     * less than 1e-13).
+     */
+    static double probability(float[] row, int offset, int n, int token) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, row[offset + i]);
+        }
+        float floor = max - 30f;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = row[offset + i];
+            if (v > floor) {
+                sum += Math.exp(v - max);
+            }
+        }
+        return Math.exp(row[offset + token] - max) / sum;
+    }
+
     static int argmax(float[] row, int offset, int n) {
         int best = 0;
         float bestValue = row[offset];

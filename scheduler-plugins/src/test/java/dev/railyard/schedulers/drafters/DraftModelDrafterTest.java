@@ -284,4 +284,51 @@ class DraftModelDrafterTest {
         DraftModelConfig missing = new DraftModelConfig();
         assertThatThrownBy(missing::validate).isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("model is required");
     }
+
+    @Test
+    void stopsDraftingAfterATokenTheDraftItselfDoubts() {
+        // sharpness 1: the draft gives its favourite token about 46%
+        FakeBackend be = backend(64);
+        TestSequence s = new TestSequence(3, tokens(10, 5));
+        DraftModelDrafter doubtful = new DraftModelDrafter(be, VOCAB, 0.5);
+        DraftProposal p = doubtful.propose(List.of(s), 4).getFirst();
+        assertThat(p.tokens()).containsExactly(be.greedy(s.tokens(), 1)); // the doubted token is kept, no more
+        assertThat(be.steps()).hasSize(1); // the catch-up step only
+
+        FakeBackend be2 = backend(64);
+        DraftModelDrafter confident = new DraftModelDrafter(be2, VOCAB, 0.4);
+        assertThat(confident.propose(List.of(s), 4).getFirst().tokens()).containsExactly(be2.greedy(s.tokens(), 4));
+        assertThat(be2.steps()).hasSize(4);
+    }
+
+    @Test
+    void sampledDraftsStopOnTheirOwnProbabilityAndKeepTheirDistributions() {
+        FakeBackend be = backend(64);
+        TestSequence s = new TestSequence(4, tokens(10, 6), Sampling.sampled(1.0, 11));
+        DraftProposal p = new DraftModelDrafter(be, VOCAB, 0.99).propose(List.of(s), 4).getFirst();
+        assertThat(p.length()).isEqualTo(1);
+        assertThat(p.probabilities()).hasNumberOfRows(1);
+    }
+
+    @Test
+    void draftProbabilityIsTheSoftmaxOfTheRow() {
+        float[] row = {1f, 3f, -2f, 0.5f, 2.9f, -40f};
+        double sum = 0;
+        for (float v : row) {
+            sum += Math.exp(v);
+        }
+        for (int t = 0; t < row.length - 1; t++) {
+            assertThat(DraftSampling.probability(row, 0, row.length, t)).isCloseTo(Math.exp(row[t]) / sum, within(1e-9));
+        }
+    }
+
+    @Test
+    void confidenceThresholdMustBeAProbabilityBelowOne() {
+        DraftModelConfig c = new DraftModelConfig();
+        c.model = "draft";
+        c.confidenceThreshold = 1.0;
+        assertThatThrownBy(c::validate).isInstanceOf(InvalidConfigException.class)
+                .hasMessage("confidence-threshold must be in [0, 1), was 1.0");
+        assertThatThrownBy(() -> new DraftModelDrafter(backend(8), VOCAB, -0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
