@@ -11,7 +11,6 @@ import static dev.railyard.backend.cpu.VectorMath.M4;
 import static dev.railyard.backend.cpu.VectorMath.M8;
 import static dev.railyard.backend.cpu.VectorMath.SH;
 import static dev.railyard.backend.cpu.VectorMath.SUMS;
-import static dev.railyard.backend.cpu.VectorMath.TOUCH;
 import static dev.railyard.backend.cpu.VectorMath.VI;
 import static dev.railyard.backend.cpu.VectorMath.X1;
 import static dev.railyard.backend.cpu.VectorMath.X2;
@@ -313,9 +312,7 @@ final class GemmKernels {
      * 2 token row(s) times 8 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
      */
-    static void dot2x8F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot2x8F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z;
         int xo1 = xo + 1 * ldx;
@@ -328,16 +325,6 @@ final class GemmKernels {
         long w7o = wOff + 7 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-                touched += w.get(TOUCH, pf + 4 * ws + p);
-                touched += w.get(TOUCH, pf + 5 * ws + p);
-                touched += w.get(TOUCH, pf + 6 * ws + p);
-                touched += w.get(TOUCH, pf + 7 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
@@ -381,16 +368,13 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 3 token row(s) times 8 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
      */
-    static void dot3x8F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot3x8F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a2_4 = z, a2_5 = z, a2_6 = z, a2_7 = z;
         int xo1 = xo + 1 * ldx;
@@ -404,16 +388,6 @@ final class GemmKernels {
         long w7o = wOff + 7 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-                touched += w.get(TOUCH, pf + 4 * ws + p);
-                touched += w.get(TOUCH, pf + 5 * ws + p);
-                touched += w.get(TOUCH, pf + 6 * ws + p);
-                touched += w.get(TOUCH, pf + 7 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -482,83 +456,13 @@ final class GemmKernels {
         FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
         FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
         g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
-        acc[0] = touched;
-    }
-
-    /**
-     * 4 token row(s) times 4 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
-     * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
-     */
-    static void dot4x4F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z;
-        int xo1 = xo + 1 * ldx;
-        int xo2 = xo + 2 * ldx;
-        int xo3 = xo + 3 * ldx;
-        long w1o = wOff + 1 * ws;
-        long w2o = wOff + 2 * ws;
-        long w3o = wOff + 3 * ws;
-        for (int i = 0; i < k; i += L) {
-            long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-            }
-            FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
-            FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
-            FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
-            FloatVector x3 = FloatVector.fromArray(F, x, xo3 + i);
-            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
-            a0_0 = x0.fma(w0, a0_0);
-            a1_0 = x1.fma(w0, a1_0);
-            a2_0 = x2.fma(w0, a2_0);
-            a3_0 = x3.fma(w0, a3_0);
-            FloatVector w1 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
-            a0_1 = x0.fma(w1, a0_1);
-            a1_1 = x1.fma(w1, a1_1);
-            a2_1 = x2.fma(w1, a2_1);
-            a3_1 = x3.fma(w1, a3_1);
-            FloatVector w2 = FloatVector.fromMemorySegment(F, w, w2o + p, LE);
-            a0_2 = x0.fma(w2, a0_2);
-            a1_2 = x1.fma(w2, a1_2);
-            a2_2 = x2.fma(w2, a2_2);
-            a3_2 = x3.fma(w2, a3_2);
-            FloatVector w3 = FloatVector.fromMemorySegment(F, w, w3o + p, LE);
-            a0_3 = x0.fma(w3, a0_3);
-            a1_3 = x1.fma(w3, a1_3);
-            a2_3 = x2.fma(w3, a2_3);
-            a3_3 = x3.fma(w3, a3_3);
-        }
-        FloatVector g0s8_0 = a0_0.blend(a0_1, M8).add(a0_1.blend(a0_0, M8).rearrange(X8));
-        FloatVector g0s8_1 = a0_2.blend(a0_3, M8).add(a0_3.blend(a0_2, M8).rearrange(X8));
-        FloatVector g0s8_2 = a1_0.blend(a1_1, M8).add(a1_1.blend(a1_0, M8).rearrange(X8));
-        FloatVector g0s8_3 = a1_2.blend(a1_3, M8).add(a1_3.blend(a1_2, M8).rearrange(X8));
-        FloatVector g0s8_4 = a2_0.blend(a2_1, M8).add(a2_1.blend(a2_0, M8).rearrange(X8));
-        FloatVector g0s8_5 = a2_2.blend(a2_3, M8).add(a2_3.blend(a2_2, M8).rearrange(X8));
-        FloatVector g0s8_6 = a3_0.blend(a3_1, M8).add(a3_1.blend(a3_0, M8).rearrange(X8));
-        FloatVector g0s8_7 = a3_2.blend(a3_3, M8).add(a3_3.blend(a3_2, M8).rearrange(X8));
-        FloatVector g0s4_0 = g0s8_0.blend(g0s8_1, M4).add(g0s8_1.blend(g0s8_0, M4).rearrange(X4));
-        FloatVector g0s4_1 = g0s8_2.blend(g0s8_3, M4).add(g0s8_3.blend(g0s8_2, M4).rearrange(X4));
-        FloatVector g0s4_2 = g0s8_4.blend(g0s8_5, M4).add(g0s8_5.blend(g0s8_4, M4).rearrange(X4));
-        FloatVector g0s4_3 = g0s8_6.blend(g0s8_7, M4).add(g0s8_7.blend(g0s8_6, M4).rearrange(X4));
-        FloatVector g0s2_0 = g0s4_0.blend(g0s4_1, M2).add(g0s4_1.blend(g0s4_0, M2).rearrange(X2));
-        FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
-        FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
-        g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 5 token row(s) times 4 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
      */
-    static void dot5x4F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot5x4F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z;
         int xo1 = xo + 1 * ldx;
@@ -570,12 +474,6 @@ final class GemmKernels {
         long w3o = wOff + 3 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -638,16 +536,13 @@ final class GemmKernels {
         FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
         FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
         g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
-        acc[0] = touched;
     }
 
     /**
      * 6 token row(s) times 4 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
      */
-    static void dot6x4F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot6x4F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z, a5_0 = z, a5_1 = z, a5_2 = z, a5_3 = z;
         int xo1 = xo + 1 * ldx;
@@ -660,12 +555,6 @@ final class GemmKernels {
         long w3o = wOff + 3 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -733,16 +622,13 @@ final class GemmKernels {
         FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
         FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
         g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
-        acc[0] = touched;
     }
 
     /**
      * 7 token row(s) times 2 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
      */
-    static void dot7x2F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot7x2F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z;
         int xo1 = xo + 1 * ldx;
@@ -754,10 +640,6 @@ final class GemmKernels {
         long w1o = wOff + 1 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -798,16 +680,13 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 8 token row(s) times 2 weight rows of F32 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
      */
-    static void dot8x2F32Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot8x2F32(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z;
         int xo1 = xo + 1 * ldx;
@@ -820,10 +699,6 @@ final class GemmKernels {
         long w1o = wOff + 1 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 4;
-            if ((i & 15) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -867,16 +742,13 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 2 token row(s) times 8 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
      */
-    static void dot2x8Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot2x8Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z;
         int xo1 = xo + 1 * ldx;
@@ -889,16 +761,6 @@ final class GemmKernels {
         long w7o = wOff + 7 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-                touched += w.get(TOUCH, pf + 4 * ws + p);
-                touched += w.get(TOUCH, pf + 5 * ws + p);
-                touched += w.get(TOUCH, pf + 6 * ws + p);
-                touched += w.get(TOUCH, pf + 7 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector w0 = ((IntVector) ShortVector.fromMemorySegment(SH, w, wOff + p, LE).convertShape(VectorOperators.S2I, VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
@@ -942,16 +804,13 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 3 token row(s) times 8 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 8 + r]}.
      */
-    static void dot3x8Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot3x8Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a0_4 = z, a0_5 = z, a0_6 = z, a0_7 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a1_4 = z, a1_5 = z, a1_6 = z, a1_7 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a2_4 = z, a2_5 = z, a2_6 = z, a2_7 = z;
         int xo1 = xo + 1 * ldx;
@@ -965,16 +824,6 @@ final class GemmKernels {
         long w7o = wOff + 7 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-                touched += w.get(TOUCH, pf + 4 * ws + p);
-                touched += w.get(TOUCH, pf + 5 * ws + p);
-                touched += w.get(TOUCH, pf + 6 * ws + p);
-                touched += w.get(TOUCH, pf + 7 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -1043,16 +892,13 @@ final class GemmKernels {
         FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
         FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
         g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
-        acc[0] = touched;
     }
 
     /**
      * 4 token row(s) times 4 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
      */
-    static void dot4x4Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot4x4Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z;
         int xo1 = xo + 1 * ldx;
@@ -1063,12 +909,6 @@ final class GemmKernels {
         long w3o = wOff + 3 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -1110,16 +950,13 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 5 token row(s) times 4 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
      */
-    static void dot5x4Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot5x4Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z;
         int xo1 = xo + 1 * ldx;
@@ -1131,12 +968,6 @@ final class GemmKernels {
         long w3o = wOff + 3 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -1199,16 +1030,13 @@ final class GemmKernels {
         FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
         FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
         g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
-        acc[0] = touched;
     }
 
     /**
      * 6 token row(s) times 4 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 4 + r]}.
      */
-    static void dot6x4Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot6x4Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a0_2 = z, a0_3 = z, a1_0 = z, a1_1 = z, a1_2 = z, a1_3 = z, a2_0 = z, a2_1 = z, a2_2 = z, a2_3 = z, a3_0 = z, a3_1 = z, a3_2 = z, a3_3 = z, a4_0 = z, a4_1 = z, a4_2 = z, a4_3 = z, a5_0 = z, a5_1 = z, a5_2 = z, a5_3 = z;
         int xo1 = xo + 1 * ldx;
@@ -1221,12 +1049,6 @@ final class GemmKernels {
         long w3o = wOff + 3 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-                touched += w.get(TOUCH, pf + 2 * ws + p);
-                touched += w.get(TOUCH, pf + 3 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -1294,16 +1116,13 @@ final class GemmKernels {
         FloatVector g1s2_1 = g1s4_2.blend(g1s4_3, M2).add(g1s4_3.blend(g1s4_2, M2).rearrange(X2));
         FloatVector g1s1_0 = g1s2_0.blend(g1s2_1, M1).add(g1s2_1.blend(g1s2_0, M1).rearrange(X1));
         g1s1_0.rearrange(BITREV).intoArray(acc, SUMS + 16);
-        acc[0] = touched;
     }
 
     /**
      * 7 token row(s) times 2 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
      */
-    static void dot7x2Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot7x2Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z;
         int xo1 = xo + 1 * ldx;
@@ -1315,10 +1134,6 @@ final class GemmKernels {
         long w1o = wOff + 1 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -1359,16 +1174,13 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**
      * 8 token row(s) times 2 weight rows of Bf16 (K a multiple of L, {@link VectorMath#WIDE16}): the dot
      * product of token t with row r goes to {@code acc[SUMS + t * 2 + r]}.
      */
-    static void dot8x2Bf16Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,
-                                   long pf) {
-        int touched = 0;
+    static void dot8x2Bf16(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0_0 = z, a0_1 = z, a1_0 = z, a1_1 = z, a2_0 = z, a2_1 = z, a3_0 = z, a3_1 = z, a4_0 = z, a4_1 = z, a5_0 = z, a5_1 = z, a6_0 = z, a6_1 = z, a7_0 = z, a7_1 = z;
         int xo1 = xo + 1 * ldx;
@@ -1381,10 +1193,6 @@ final class GemmKernels {
         long w1o = wOff + 1 * ws;
         for (int i = 0; i < k; i += L) {
             long p = (long) i * 2;
-            if ((i & 31) == 0) {
-                touched += w.get(TOUCH, pf + 0 * ws + p);
-                touched += w.get(TOUCH, pf + 1 * ws + p);
-            }
             FloatVector x0 = FloatVector.fromArray(F, x, xo + i);
             FloatVector x1 = FloatVector.fromArray(F, x, xo1 + i);
             FloatVector x2 = FloatVector.fromArray(F, x, xo2 + i);
@@ -1428,7 +1236,6 @@ final class GemmKernels {
         FloatVector g0s2_1 = g0s4_2.blend(g0s4_3, M2).add(g0s4_3.blend(g0s4_2, M2).rearrange(X2));
         FloatVector g0s1_0 = g0s2_0.blend(g0s2_1, M1).add(g0s2_1.blend(g0s2_0, M1).rearrange(X1));
         g0s1_0.rearrange(BITREV).intoArray(acc, SUMS + 0);
-        acc[0] = touched;
     }
 
     /**

@@ -90,27 +90,25 @@ final class MatMul {
         int n = nFrom;
         for (; n + rows <= nTo; n += rows) {
             long off = w.rowOffset(n);
-            // the next tile's rows, touched while this one computes (its own rows for the last tile)
-            long pf = n + 2 * rows <= nTo ? off + rows * ws : off;
             if (f32) {
                 switch (tokens) {
-                    case 2 -> GemmKernels.dot2x8F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 3 -> GemmKernels.dot3x8F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 4 -> GemmKernels.dot4x4F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 5 -> GemmKernels.dot5x4F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 6 -> GemmKernels.dot6x4F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 7 -> GemmKernels.dot7x2F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    default -> GemmKernels.dot8x2F32Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
+                    case 2 -> GemmKernels.dot2x8F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 3 -> GemmKernels.dot3x8F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 4 -> GemmKernels.dot4x4F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 5 -> GemmKernels.dot5x4F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 6 -> GemmKernels.dot6x4F32(seg, off, ws, x, 0, ldx, k, acc);
+                    case 7 -> GemmKernels.dot7x2F32(seg, off, ws, x, 0, ldx, k, acc);
+                    default -> GemmKernels.dot8x2F32(seg, off, ws, x, 0, ldx, k, acc);
                 }
             } else {
                 switch (tokens) {
-                    case 2 -> GemmKernels.dot2x8Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 3 -> GemmKernels.dot3x8Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 4 -> GemmKernels.dot4x4Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 5 -> GemmKernels.dot5x4Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 6 -> GemmKernels.dot6x4Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    case 7 -> GemmKernels.dot7x2Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
-                    default -> GemmKernels.dot8x2Bf16Prefetch(seg, off, ws, x, 0, ldx, k, acc, pf);
+                    case 2 -> GemmKernels.dot2x8Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 3 -> GemmKernels.dot3x8Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 4 -> GemmKernels.dot4x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 5 -> GemmKernels.dot5x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 6 -> GemmKernels.dot6x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    case 7 -> GemmKernels.dot7x2Bf16(seg, off, ws, x, 0, ldx, k, acc);
+                    default -> GemmKernels.dot8x2Bf16(seg, off, ws, x, 0, ldx, k, acc);
                 }
             }
             store(acc, tokens, rows, w.bias(), y, 0, ldy, n, accumulate);

@@ -33,8 +33,6 @@ final class VectorMath {
     static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Integer> VI = VectorSpecies.of(int.class, F.vectorShape());
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** One byte, read to pull a cache line in early (a software prefetch). */
-    static final java.lang.foreign.ValueLayout.OfByte TOUCH = java.lang.foreign.ValueLayout.JAVA_BYTE;
 
     /** {@code true} when the 16-way transposing reduction is available (512-bit floats). */
     static final boolean WIDE16 = L == 16;
