@@ -239,8 +239,17 @@ final class SpecBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Requests each runtime serves before timing starts: the kernels of every step shape get JIT-compiled. */
+    /** Requests each runtime serves at least before timing starts: the kernels of every step shape get JIT-compiled. */
     static final int WARM_UP_REQUESTS = 12;
+    /** Most warm-up requests per runtime while waiting for the JIT compiler to go quiet. */
+    static final int MAX_WARM_UP_REQUESTS = 64;
+    /**
+     * The JIT counts as quiet when the last pair of warm-up requests added less compilation time
+     * than this share of their wall time: on two cores a compiler thread busy in the background
+     * takes a core from the measured engine (in one run, the first of two identical measurements
+     * was 25% slower than the second because of it).
+     */
+    static final double QUIET_JIT_SHARE = 0.02;
 
     /**
      * Runs every prompt alone, first under {@code continuous} then under {@code speculative} with
@@ -256,12 +265,20 @@ final class SpecBenchCommand implements Callable<Integer> {
             base.engine().core().addObserver(baseSteps);
             spec.engine().core().addObserver(specSteps);
             ProgressLine p = new ProgressLine(System.err, "warm-up", 2 * WARM_UP_REQUESTS);
-            for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            boolean canWatchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+            for (int i = 0; i < MAX_WARM_UP_REQUESTS; i++) {
+                long compiledBefore = canWatchJit ? jit.getTotalCompilationTime() : 0;
+                long t0 = System.nanoTime();
                 GenerationRequest r = requests.get(i % requests.size());
                 base.engine().submit(r).result().join();
-                p.update(2 * i + 1);
                 spec.engine().submit(r).result().join();
-                p.update(2 * i + 2);
+                p.update(Math.min(2 * WARM_UP_REQUESTS, 2 * i + 2));
+                double wallMs = (System.nanoTime() - t0) / 1e6;
+                double jitMs = canWatchJit ? jit.getTotalCompilationTime() - compiledBefore : 0;
+                if (i + 1 >= WARM_UP_REQUESTS && jitMs <= QUIET_JIT_SHARE * wallMs) {
+                    break;
+                }
             }
             long[] baseTime = new long[2];
             long[] specTime = new long[2];
