@@ -16,39 +16,21 @@ import java.util.Map;
  */
 final class ComputeTeams {
 
-    private static final Map<Integer, Entry> TEAMS = new HashMap<>();
-
-    private static final class Entry {
-        final ComputePool pool;
-        int users;
-
-        Entry(ComputePool pool) {
-            this.pool = pool;
-        }
-    }
+    private static final Map<Integer, ComputePool> TEAMS = new HashMap<>();
 
     private ComputeTeams() {
     }
 
-    /** A lease on the team of {@code threads} threads, created on first use; close it once. */
+    /** A lease on the team of {@code threads} threads, created on first use. */
     static synchronized Lease acquire(int threads) {
-        Entry e = TEAMS.computeIfAbsent(threads, t -> new Entry(new ComputePool(t, "cpu-reference-" + t)));
-        e.users++;
-        return new Lease(threads, e.pool);
+        return new Lease(threads, TEAMS.computeIfAbsent(threads, t -> new ComputePool(t, "cpu-reference-" + t)));
     }
 
-    private static synchronized void release(int threads) {
-        Entry e = TEAMS.get(threads);
-        if (e != null) {
-            e.users--;
-        }
-    }
-
-    /** One backend's use of a shared team; {@link #close()} releases it. */
+    /** One backend's use of a shared team; after {@link #close()} it runs no more regions (the team lives on). */
     static final class Lease implements AutoCloseable {
         private final int threads;
         private final ComputePool pool;
-        private boolean closed;
+        private volatile boolean closed;
 
         private Lease(int threads, ComputePool pool) {
             this.threads = threads;
@@ -68,11 +50,8 @@ final class ComputeTeams {
         }
 
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                release(threads);
-            }
+        public void close() {
+            closed = true;
         }
     }
 }
