@@ -173,8 +173,7 @@ public final class DraftModelDrafter implements Drafter {
         }
         for (Job j : jobs) {
             j.st.verified = j.total;
-            out[j.index] = j.k == j.tokens.length ? new DraftProposal(j.tokens, j.q)
-                    : new DraftProposal(Arrays.copyOf(j.tokens, j.k), j.q == null ? null : Arrays.copyOf(j.q, j.k));
+            out[j.index] = new DraftProposal(j.tokens, j.q).prefix(j.k);
         }
         return Arrays.asList(out);
     }

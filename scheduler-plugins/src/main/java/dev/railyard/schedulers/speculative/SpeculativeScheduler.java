@@ -13,7 +13,6 @@ import dev.railyard.spi.scheduler.SequenceView;
 import dev.railyard.spi.scheduler.StepOutcome;
 import dev.railyard.spi.scheduler.StepPlan;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,7 +174,7 @@ public final class SpeculativeScheduler implements Scheduler {
             if (p == null || p.length() < 1) {
                 continue;
             }
-            DraftProposal trimmed = trim(p, caps[i]);
+            DraftProposal trimmed = p.prefix(caps[i]);
             work.set(i, ScheduledWork.withDraft(candidates.get(c).id(), trimmed));
             changed = true;
         }
@@ -263,14 +262,6 @@ public final class SpeculativeScheduler implements Scheduler {
             }
         }
         return free;
-    }
-
-    /** The first {@code n} tokens of a proposal (and their distributions). */
-    static DraftProposal trim(DraftProposal p, int n) {
-        if (p.length() <= n) {
-            return p;
-        }
-        return new DraftProposal(Arrays.copyOf(p.tokens(), n), p.probabilities() == null ? null : Arrays.copyOf(p.probabilities(), n));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.railyard.spi.scheduler;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -33,5 +34,21 @@ public record DraftProposal(int[] tokens, float[][] probabilities) {
 
     public int length() {
         return tokens.length;
+    }
+
+    /**
+     * The first {@code n} tokens of this proposal and their distributions; this proposal itself
+     * when it has no more than {@code n}.
+     *
+     * @param n at least 1
+     */
+    public DraftProposal prefix(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a draft has at least one token, asked for " + n);
+        }
+        if (tokens.length <= n) {
+            return this;
+        }
+        return new DraftProposal(Arrays.copyOf(tokens, n), probabilities == null ? null : Arrays.copyOf(probabilities, n));
     }
 }
