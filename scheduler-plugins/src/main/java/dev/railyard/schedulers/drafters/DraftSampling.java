@@ -20,17 +20,13 @@ final class DraftSampling {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + position).nextDouble();
     }
 
-    /** Argmax of {@code row[offset .. offset+n)}; the lowest index wins ties. */
     /**
      * Softmax probability of {@code token} among {@code row[offset .. offset + n)}, at temperature
      * 1. Logits more than 30 below the largest are left out of the denominator (each would add
      * less than 1e-13).
      */
     static double probability(float[] row, int offset, int n, int token) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, row[offset + i]);
-        }
+        float max = max(row, offset, n);
         float floor = max - 30f;
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -42,6 +38,16 @@ final class DraftSampling {
         return Math.exp(row[offset + token] - max) / sum;
     }
 
+    /** The largest of {@code row[offset .. offset+n)}. */
+    private static float max(float[] row, int offset, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, row[offset + i]);
+        }
+        return max;
+    }
+
+    /** Argmax of {@code row[offset .. offset+n)}; the lowest index wins ties. */
     static int argmax(float[] row, int offset, int n) {
         int best = 0;
         float bestValue = row[offset];
@@ -61,10 +67,7 @@ final class DraftSampling {
     static float[] distribution(float[] row, int offset, int n, int vocab, SamplingView p) {
         float[] q = new float[vocab];
         double invT = 1.0 / p.temperature();
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, row[offset + i]);
-        }
+        float max = max(row, offset, n);
         float kth = Float.NEGATIVE_INFINITY;
         if (p.topK() > 0 && p.topK() < n) {
             float[] copy = Arrays.copyOfRange(row, offset, offset + n);
