@@ -3,16 +3,22 @@ package dev.railyard.host.cli;
 import dev.railyard.host.config.RailyardConfig;
 import dev.railyard.host.demo.LatencySummary;
 import dev.railyard.host.demo.MixedWorkload;
+import dev.railyard.host.engine.EngineObserver;
 import dev.railyard.host.engine.GenerationRequest;
 import dev.railyard.host.engine.GenerationResult;
+import dev.railyard.host.engine.StepRecord;
+import dev.railyard.host.loadgen.LatencyStats;
 import dev.railyard.host.tokenizer.Tokenizer;
 import dev.railyard.host.wiring.RailyardHome;
 import dev.railyard.host.wiring.RailyardRuntime;
 import dev.railyard.host.wiring.RuntimeFactory;
 import dev.railyard.spi.Clock;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -205,26 +211,28 @@ final class SpecBenchCommand implements Callable<Integer> {
 
         /** Where the time of each output token went, for both schedulers. */
         String breakdown(String label) {
-            return String.format(java.util.Locale.ROOT, "  %s: continuous %s; speculative %s; median over prompts of the"
+            return String.format(Locale.ROOT, "  %s: continuous %s; speculative %s; median over prompts of the"
                     + " per-prompt speed-up %.2fx", label, baseSteps, specSteps, medianSpeedUp);
         }
     }
 
     /** Sums over the timed engine steps: backend time, host time (scheduling, so drafting too), output tokens. */
-    static final class StepTimes implements dev.railyard.host.engine.EngineObserver {
+    static final class StepTimes implements EngineObserver {
         private volatile boolean on;
         private long steps;
         private long backendNanos;
         private long hostNanos;
         private long emitted;
+        private long drafted;
 
         @Override
-        public void onStep(dev.railyard.host.engine.StepRecord r) {
+        public void onStep(StepRecord r) {
             if (on && r.emittedTokens() > 0 && r.prefillTokens() == 0) {
                 steps++;
                 backendNanos += r.backendNanos();
                 hostNanos += r.hostNanos();
                 emitted += r.emittedTokens();
+                drafted += r.draftTokens();
             }
         }
 
@@ -233,9 +241,9 @@ final class SpecBenchCommand implements Callable<Integer> {
             if (emitted == 0) {
                 return "-";
             }
-            return String.format(java.util.Locale.ROOT, "%.2f tokens/step, per token %.0f us in the backend + %.0f us in the host"
+            return String.format(Locale.ROOT, "%.2f tokens/step, per token %.0f us in the backend + %.0f us in the host"
                     + " (scheduling%s)", (double) emitted / steps, backendNanos / 1e3 / emitted, hostNanos / 1e3 / emitted,
-                    steps > 0 ? ", drafting included" : "");
+                    drafted > 0 ? ", drafting included" : "");
         }
     }
 
@@ -265,7 +273,7 @@ final class SpecBenchCommand implements Callable<Integer> {
             base.engine().core().addObserver(baseSteps);
             spec.engine().core().addObserver(specSteps);
             ProgressLine p = new ProgressLine(System.err, "warm-up", 2 * WARM_UP_REQUESTS);
-            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             boolean canWatchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
             for (int i = 0; i < MAX_WARM_UP_REQUESTS; i++) {
                 long compiledBefore = canWatchJit ? jit.getTotalCompilationTime() : 0;
@@ -305,18 +313,9 @@ final class SpecBenchCommand implements Callable<Integer> {
                 p.update(++done);
             }
             return new Paired(baseTime[0] / (baseTime[1] / 1e9), specTime[0] / (specTime[1] / 1e9),
-                    drafted == 0 ? Double.NaN : (double) accepted / drafted, baseSteps, specSteps, median(ratios));
+                    drafted == 0 ? Double.NaN : (double) accepted / drafted, baseSteps, specSteps,
+                    LatencyStats.of(ratios.stream().mapToDouble(Double::doubleValue).toArray()).p50());
         }
-    }
-
-    private static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = new ArrayList<>(v);
-        java.util.Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** Adds a result's decode tokens (after the first) and their time to {@code sums}. */
