@@ -47,24 +47,36 @@ def tree(accs, indent="        ", group=0):
     return "".join(out)
 
 
-def kernel(dt, T, R, prefetch=False, x_first=False):
-    """x_first: load the T activation vectors first, then each weight vector once, used by T FMAs
-    right away (T x R accumulators + T + 1 live vectors: fits 32 registers up to T x R = 24)."""
+def kernel(dt, T, R, x_first=False):
+    """T token rows times R weight rows of dtype dt, one accumulator per pair.
+
+    x_first: load the T activation vectors first, then each weight vector once, used by T FMAs
+    right away (T x R accumulators + T + 1 live vectors: fits 32 registers up to T x R = 24);
+    otherwise load the R weight vectors first, then each activation vector once."""
     full, eb = LOADS[dt]
     accs = [f"a{t}_{r}" for t in range(T) for r in range(R)]
     groups = []
     for g in range(0, len(accs), 16):
         part = accs[g:g + 16]
         groups.append(part + [part[i % len(part)] for i in range(len(part), 16)])
+
+    def load_w(r):
+        off = "wOff + p" if r == 0 else f"w{r}o + p"
+        if full is None:
+            return f16_load(f"w{r}", off, "            ")
+        return f"            FloatVector w{r} = {full.format(off=off)};\n"
+
+    def load_x(t):
+        xo = "xo" if t == 0 else f"xo{t}"
+        return f"            FloatVector x{t} = FloatVector.fromArray(F, x, {xo} + i);\n"
+
+    def fma(t, r):
+        return f"            a{t}_{r} = x{t}.fma(w{r}, a{t}_{r});\n"
+
     s = []
     s.append(f"    /**\n     * {T} token row(s) times {R} weight rows of {dt} (K a multiple of L, {{@link VectorMath#WIDE16}}): the dot\n"
              f"     * product of token t with row r goes to {{@code acc[SUMS + t * {R} + r]}}.\n     */\n")
-    if prefetch:
-        s.append(f"    static void dot{T}x{R}{dt}Prefetch(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc,\n"
-                 f"                                   long pf) {{\n")
-        s.append("        int touched = 0;\n")
-    else:
-        s.append(f"    static void dot{T}x{R}{dt}(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {{\n")
+    s.append(f"    static void dot{T}x{R}{dt}(MemorySegment w, long wOff, long ws, float[] x, int xo, int ldx, int k, float[] acc) {{\n")
     s.append("        FloatVector z = FloatVector.zero(F);\n")
     s.append("        FloatVector " + ", ".join(f"{n} = z" for n in accs) + ";\n")
     for t in range(1, T):
@@ -73,40 +85,19 @@ def kernel(dt, T, R, prefetch=False, x_first=False):
         s.append(f"        long w{r}o = wOff + {r} * ws;\n")
     s.append("        for (int i = 0; i < k; i += L) {\n")
     s.append(f"            long p = (long) i * {eb};\n")
-    if prefetch:
-        for r in range(R):
-            s.append(f"            touched += w.get(TOUCH, pf + {r} * ws + p);\n")
     if x_first:
-        for t in range(T):
-            xo = "xo" if t == 0 else f"xo{t}"
-            s.append(f"            FloatVector x{t} = FloatVector.fromArray(F, x, {xo} + i);\n")
+        s.extend(load_x(t) for t in range(T))
         for r in range(R):
-            off = "wOff + p" if r == 0 else f"w{r}o + p"
-            if full is None:
-                s.append(f16_load(f"w{r}", off, "            "))
-            else:
-                s.append(f"            FloatVector w{r} = {full.format(off=off)};\n")
-            for t in range(T):
-                s.append(f"            a{t}_{r} = x{t}.fma(w{r}, a{t}_{r});\n")
-        R_loop = []
+            s.append(load_w(r))
+            s.extend(fma(t, r) for t in range(T))
     else:
-        R_loop = range(R)
-    for r in R_loop:
-        off = "wOff + p" if r == 0 else f"w{r}o + p"
-        if full is None:
-            s.append(f16_load(f"w{r}", off, "            "))
-        else:
-            s.append(f"            FloatVector w{r} = {full.format(off=off)};\n")
-    for t in (range(T) if not x_first else []):
-        xo = "xo" if t == 0 else f"xo{t}"
-        s.append(f"            FloatVector x{t} = FloatVector.fromArray(F, x, {xo} + i);\n")
-        for r in range(R):
-            s.append(f"            a{t}_{r} = x{t}.fma(w{r}, a{t}_{r});\n")
+        s.extend(load_w(r) for r in range(R))
+        for t in range(T):
+            s.append(load_x(t))
+            s.extend(fma(t, r) for r in range(R))
     s.append("        }\n")
     for g, part in enumerate(groups):
         s.append(tree(part, group=g))
-    if prefetch:
-        s.append("        acc[0] = touched;\n")
     s.append("    }\n\n")
     return "".join(s)
 
