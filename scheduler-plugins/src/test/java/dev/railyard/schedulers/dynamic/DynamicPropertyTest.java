@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.railyard.schedulers.testkit.Contexts;
 import dev.railyard.schedulers.testkit.FakeEngine;
 import dev.railyard.schedulers.testkit.FakeSequence;
+import dev.railyard.schedulers.testkit.ScenarioTally;
 import dev.railyard.spi.scheduler.EngineLimits;
 import dev.railyard.spi.scheduler.FinishReason;
 import dev.railyard.spi.scheduler.ScheduledWork;
@@ -20,29 +21,16 @@ class DynamicPropertyTest {
 
     private static final int SCENARIOS = 1500;
 
-    private static long preemptions;
-    private static long rejections;
-    private static long requests;
-
     @Test
     void randomScenarios() {
-        preemptions = 0;
-        rejections = 0;
-        requests = 0;
-        for (int seed = 0; seed < SCENARIOS; seed++) {
-            try {
-                scenario(seed);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("scenario seed " + seed + " failed: " + e.getMessage(), e);
-            }
-        }
+        ScenarioTally tally = ScenarioTally.run(SCENARIOS, DynamicPropertyTest::scenario);
         // the scenarios do exercise preemption and rejection
-        assertThat(preemptions).isGreaterThan(SCENARIOS / 10);
-        assertThat(rejections).isGreaterThan(SCENARIOS / 10);
-        System.out.printf("%d scenarios, %d requests, %d preemptions, %d rejections%n", SCENARIOS, requests, preemptions, rejections);
+        assertThat(tally.preemptions()).isGreaterThan(SCENARIOS / 10);
+        assertThat(tally.rejections()).isGreaterThan(SCENARIOS / 10);
+        System.out.printf("%d scenarios, %s%n", SCENARIOS, tally);
     }
 
-    private static void scenario(long seed) {
+    private static void scenario(long seed, ScenarioTally tally) {
         Random r = new Random(seed);
         int blockSize = new int[] {1, 2, 4, 16}[r.nextInt(4)];
         int totalBlocks = r.nextInt(3) == 0 ? 1 + r.nextInt(12) : 8 + r.nextInt(200);
@@ -102,9 +90,7 @@ class DynamicPropertyTest {
         });
         e.runToCompletion(100L * n + 4L * work + 1000);
         List<FakeSequence> seqs = e.sequences();
-        requests += seqs.size();
-        preemptions += seqs.stream().mapToLong(FakeSequence::preemptions).sum();
-        rejections += seqs.stream().filter(x -> x.finishReason() == FinishReason.REJECTED).count();
+        tally.count(seqs);
         for (int i = 0; i < seqs.size(); i++) {
             FakeSequence s = seqs.get(i);
             assertThat(s.finishReason()).as("%s", s).isEqualTo(hopeless.contains(i) ? FinishReason.REJECTED : FinishReason.LENGTH);
