@@ -20,13 +20,19 @@ class KernelTest {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int L = VectorMath.L;
 
+    /** The 65,536 16-bit patterns in order, pattern i at element i. */
+    private static MemorySegment everySixteenBitPattern(Arena a) {
+        MemorySegment seg = a.allocate(65536L * 2);
+        for (int i = 0; i < 65536; i++) {
+            seg.setAtIndex(I16, i, (short) i);
+        }
+        return seg;
+    }
+
     @Test
     void float16WideningIsExactForEveryValue() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment seg = a.allocate(65536L * 2);
-            for (int i = 0; i < 65536; i++) {
-                seg.setAtIndex(I16, i, (short) i);
-            }
+            MemorySegment seg = everySixteenBitPattern(a);
             float[] out = new float[L];
             for (int i = 0; i < 65536; i += L) {
                 VectorMath.f16(seg, i * 2L).intoArray(out, 0);
@@ -46,10 +52,7 @@ class KernelTest {
     @Test
     void bfloat16WideningIsExactForEveryValue() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment seg = a.allocate(65536L * 2);
-            for (int i = 0; i < 65536; i++) {
-                seg.setAtIndex(I16, i, (short) i);
-            }
+            MemorySegment seg = everySixteenBitPattern(a);
             float[] out = new float[L];
             for (int i = 0; i < 65536; i += L) {
                 VectorMath.bf16(seg, i * 2L).intoArray(out, 0);
