@@ -37,6 +37,10 @@ import java.util.Map;
  * stream seeded by the request's seed and the position, and their proposals carry those
  * distributions ({@code q}) for exact verification.
  *
+ * <p>{@link #prefill} feeds the draft model a prompt while the target processes it (one batched
+ * step per call at most), so that the first {@code propose} only catches up on the first
+ * generated token.
+ *
  * <p>When the draft pool runs short, sequences not in the current call lose their draft state
  * first (least recently used first); a sequence that still does not fit gets fewer draft tokens,
  * or none. Draft tokens stay within the target's vocabulary and the draft model's context.
@@ -79,7 +83,10 @@ public final class DraftModelDrafter implements Drafter {
         final int index;
         final SequenceView s;
         final State st;
+        /** The sequence's length: draft token r sits at position {@code total + r}. */
         final int total;
+        /** Feeding stops before this position: {@code total}, or less for a prompt fed in part. */
+        final int feedEnd;
         /** Draft tokens wanted; lowered when the draft stops early on a token it doubts. */
         int k;
         int pos;
@@ -87,10 +94,15 @@ public final class DraftModelDrafter implements Drafter {
         float[][] q;
 
         Job(int index, SequenceView s, State st, int k) {
+            this(index, s, st, k, s.totalLength());
+        }
+
+        Job(int index, SequenceView s, State st, int k, int feedEnd) {
             this.index = index;
             this.s = s;
             this.st = st;
             this.total = s.totalLength();
+            this.feedEnd = feedEnd;
             this.k = k;
             this.pos = st.computed;
             this.tokens = new int[k];
@@ -142,7 +154,8 @@ public final class DraftModelDrafter implements Drafter {
         for (int i = 0; i < st0.length; i++) {
             st0[i] = states.computeIfAbsent(sequences.get(i).id(), State::new);
             st0[i].lastUsed = calls; // sequences of this call are never evicted by it
-            rollBack(st0[i], sequences.get(i));
+            // the pending token is always fed again: its logits give the first draft token
+            rollBack(st0[i], sequences.get(i), sequences.get(i).totalLength() - 1);
         }
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < sequences.size(); i++) {
@@ -161,7 +174,7 @@ public final class DraftModelDrafter implements Drafter {
         if (jobs.isEmpty()) {
             return Arrays.asList(out);
         }
-        catchUp(jobs);
+        catchUp(jobs, true);
         int longest = 0;
         for (Job j : jobs) {
             longest = Math.max(longest, j.k);
@@ -178,11 +191,45 @@ public final class DraftModelDrafter implements Drafter {
         return Arrays.asList(out);
     }
 
-    /** Drops the draft positions that no longer match the sequence; frees blocks beyond them. */
-    private void rollBack(State st, SequenceView s) {
-        int total = s.totalLength();
-        // the pending token is always fed again: its logits give the first draft token
-        int keep = Math.min(st.computed, total - 1);
+    /**
+     * Feeds each sequence's prompt to the draft model, as far as one batched step of the draft
+     * backend allows (sequences in order); sequences whose blocks cannot be had are left for
+     * {@link #propose} to catch up.
+     */
+    @Override
+    public void prefill(List<SequenceView> sequences) {
+        if (closed || sequences.isEmpty()) {
+            return;
+        }
+        calls++;
+        List<Job> jobs = new ArrayList<>();
+        int tokens = 0;
+        for (SequenceView s : sequences) {
+            if (jobs.size() >= maxStepSequences || tokens >= maxStepTokens) {
+                break;
+            }
+            State st = states.computeIfAbsent(s.id(), State::new);
+            st.lastUsed = calls;
+            rollBack(st, s, s.totalLength());
+            int end = Math.min(Math.min(s.totalLength(), maxContext), st.computed + maxStepTokens - tokens);
+            if (end <= st.computed || !reserve(st, end)) {
+                continue;
+            }
+            tokens += end - st.computed;
+            jobs.add(new Job(jobs.size(), s, st, 0, end));
+        }
+        catchUp(jobs, false);
+        for (Job j : jobs) {
+            j.st.verified = j.st.computed;
+        }
+    }
+
+    /**
+     * Drops the draft positions that no longer match the sequence, keeping at most {@code limit};
+     * frees blocks beyond them.
+     */
+    private void rollBack(State st, SequenceView s, int limit) {
+        int keep = Math.min(st.computed, limit);
         int i = Math.min(st.verified, keep);
         while (i < keep && st.fed[i] == s.tokenAt(i)) {
             i++;
@@ -235,20 +282,24 @@ public final class DraftModelDrafter implements Drafter {
         }
     }
 
-    /** Feeds every job its unseen tokens up to and including the pending one; samples draft token 1. */
-    private void catchUp(List<Job> jobs) {
+    /**
+     * Feeds every job its unseen tokens up to its {@code feedEnd} (for a proposal: up to and
+     * including the pending token); with {@code sample}, samples draft token 1 from the logits at
+     * the end.
+     */
+    private void catchUp(List<Job> jobs, boolean sample) {
         while (true) {
             List<Job> batch = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
             int tokens = 0;
             for (Job j : jobs) {
-                if (j.pos >= j.total) {
+                if (j.pos >= j.feedEnd) {
                     continue;
                 }
                 if (batch.size() >= maxStepSequences || tokens >= maxStepTokens) {
                     break;
                 }
-                int n = Math.min(j.total - j.pos, maxStepTokens - tokens);
+                int n = Math.min(j.feedEnd - j.pos, maxStepTokens - tokens);
                 batch.add(j);
                 counts.add(n);
                 tokens += n;
@@ -273,7 +324,7 @@ public final class DraftModelDrafter implements Drafter {
                     j.st.fed[j.pos + t] = token;
                 }
                 slices.add(new SequenceSlice(j.s.id(), offset, n, j.pos, Arrays.copyOf(j.st.blocks, j.st.numBlocks)));
-                if (j.pos + n == j.total) {
+                if (sample && j.pos + n == j.feedEnd) {
                     withLogits.add(j);
                     logitIndices.add(offset + n - 1);
                 }

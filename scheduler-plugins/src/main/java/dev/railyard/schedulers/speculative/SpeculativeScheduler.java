@@ -36,6 +36,9 @@ import java.util.Map;
  * where a draft is tested up to its first rejection), giving {@code k = round(1 / (1 - a))}
  * within [1, k]: about the run of tokens one can expect to be accepted, plus one.
  *
+ * <p>Sequences whose prompt the plan processes are handed to {@link Drafter#prefill} first, so a
+ * draft model takes the prompt in with the prefill rather than in the first decode step.
+ *
  * <p>Without multi-position logits (or without a drafter) it runs the base plan unchanged. If
  * the drafter fails, the step runs without drafts and the drafter forgets those sequences.
  */
@@ -112,6 +115,7 @@ public final class SpeculativeScheduler implements Scheduler {
         if (plan.scheduled().isEmpty()) {
             return plan;
         }
+        prefillDrafts(plan, view);
         int tokensLeft = limits.maxTokensPerStep() - plan.totalTokens();
         if (tokensLeft <= 0) {
             return plan;
@@ -179,6 +183,38 @@ public final class SpeculativeScheduler implements Scheduler {
             changed = true;
         }
         return changed ? new StepPlan(work, plan.preempted(), plan.rejected(), plan.wakeAtNanos()) : plan;
+    }
+
+    /**
+     * Hands the drafter the sequences whose prompt this plan processes, so that it can take them in
+     * with the prefill ({@link Drafter#prefill}). A failure only costs the drafter its state for them.
+     */
+    private void prefillDrafts(StepPlan plan, SchedulerView view) {
+        Map<Long, SequenceView> byId = new HashMap<>();
+        for (SequenceView s : view.waiting()) {
+            byId.put(s.id(), s);
+        }
+        for (SequenceView s : view.running()) {
+            byId.put(s.id(), s);
+        }
+        List<SequenceView> prompts = new ArrayList<>();
+        for (ScheduledWork w : plan.scheduled()) {
+            SequenceView s = byId.get(w.sequenceId());
+            if (w.draft() == null && s != null && s.pendingTokens() > 1) {
+                prompts.add(s);
+            }
+        }
+        if (prompts.isEmpty()) {
+            return;
+        }
+        try {
+            drafter.prefill(List.copyOf(prompts));
+        } catch (RuntimeException e) {
+            drafterFailures++;
+            for (SequenceView s : prompts) {
+                drafter.onFinished(s.id());
+            }
+        }
     }
 
     /** The most draft tokens {@code s} may get: its k, its remaining tokens, the context. */

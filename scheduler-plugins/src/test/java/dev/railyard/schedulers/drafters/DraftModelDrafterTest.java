@@ -93,6 +93,47 @@ class DraftModelDrafterTest {
     }
 
     @Test
+    void aPrefilledPromptLeavesOnlyTheFirstGeneratedTokenToCatchUp() {
+        FakeBackend be = backend(64);
+        DraftModelDrafter d = new DraftModelDrafter(be, VOCAB);
+        TestSequence s = new TestSequence(7, tokens(10, 1));
+        d.prefill(List.of(s));
+        assertThat(be.steps()).hasSize(1);
+        assertThat(sliceLength(be.steps().getFirst(), 7)).isEqualTo(10);
+        assertThat(be.steps().getFirst().logitIndices()).isEmpty(); // nothing is sampled from a prompt
+        assertThat(d.computedLength(7)).isEqualTo(10);
+        s.append(5); // the target's first token
+        DraftProposal p = d.propose(List.of(s), 4).getFirst();
+        assertThat(p.tokens()).containsExactly(be.greedy(s.tokens(), 4));
+        assertThat(be.steps()).hasSize(1 + 4);
+        assertThat(sliceLength(be.steps().get(1), 7)).isEqualTo(1);
+        assertThat(be.steps().get(1).slices().getFirst().contextLength()).isEqualTo(10);
+    }
+
+    @Test
+    void prefillRunsOneStepWithinTheDraftBackendsLimitsAndProposeCatchesUpTheRest() {
+        FakeBackend be = new FakeBackend(4, 64, 8, 2, VOCAB, 40, 1f);
+        DraftModelDrafter d = new DraftModelDrafter(be, VOCAB);
+        TestSequence a = new TestSequence(1, tokens(6, 1));
+        TestSequence b = new TestSequence(2, tokens(5, 2));
+        TestSequence c = new TestSequence(3, tokens(4, 3));
+        d.prefill(List.of(a, b, c));
+        assertThat(be.steps()).hasSize(1);
+        assertThat(be.steps().getFirst().numTokens()).isEqualTo(8);
+        assertThat(d.computedLength(1)).isEqualTo(6);
+        assertThat(d.computedLength(2)).isEqualTo(2);
+        assertThat(d.computedLength(3)).isEqualTo(-1); // not reached this time
+        for (TestSequence s : List.of(a, b, c)) {
+            s.append(9);
+        }
+        List<DraftProposal> ps = d.propose(List.of(a, b, c), 3);
+        assertThat(ps.get(0).tokens()).containsExactly(be.greedy(a.tokens(), 3));
+        assertThat(ps.get(1).tokens()).containsExactly(be.greedy(b.tokens(), 3));
+        assertThat(ps.get(2).tokens()).containsExactly(be.greedy(c.tokens(), 3));
+        assertThat(be.steps()).allMatch(x -> x.numTokens() <= 8 && x.slices().size() <= 2);
+    }
+
+    @Test
     void batchesSequencesAndKeepsTheirBlockTablesApart() {
         FakeBackend be = backend(256);
         DraftModelDrafter d = new DraftModelDrafter(be, VOCAB);

@@ -41,6 +41,7 @@ class SpeculativeSchedulerTest {
         final List<List<Long>> calls = new ArrayList<>();
         final List<Integer> maxTokens = new ArrayList<>();
         final List<Long> finished = new ArrayList<>();
+        final List<List<Long>> prefills = new ArrayList<>();
         boolean fail;
 
         ScriptedDrafter(int token) {
@@ -63,6 +64,14 @@ class SpeculativeSchedulerTest {
                 out.add(DraftProposal.deterministic(t));
             }
             return out;
+        }
+
+        @Override
+        public void prefill(List<SequenceView> sequences) {
+            for (SequenceView s : sequences) {
+                assertThat(s.pendingTokens()).isGreaterThan(1);
+            }
+            prefills.add(sequences.stream().map(SequenceView::id).toList());
         }
 
         @Override
@@ -114,6 +123,29 @@ class SpeculativeSchedulerTest {
         });
         e.runToCompletion(1000);
         assertThat(drafter.finished).containsExactlyInAnyOrder(a.id(), b.id());
+    }
+
+    @Test
+    void theDrafterIsHandedEveryPromptChunkBeforeItsStep() {
+        EngineLimits lim = limits(64);
+        ScriptedDrafter drafter = new ScriptedDrafter(3);
+        SpeculativeScheduler s = new SpeculativeScheduler(continuous(lim, 4, 1000), drafter, 4, false);
+        FakeEngine e = new FakeEngine(s, lim, 4, 1000);
+        FakeSequence a = e.submit(prompt(5), 30, 0);
+        e.iterate(); // a prefills
+        assertThat(drafter.prefills).containsExactly(List.of(a.id()));
+        assertThat(drafter.calls).isEmpty();
+        FakeSequence b = e.submit(prompt(200), 5, 0); // b prefills in chunks while a decodes
+        int chunks = 0;
+        while (b.generatedCount() == 0) {
+            StepPlan p = e.iterate();
+            if (tokensOf(p, b.id()) > 0) {
+                chunks++;
+                assertThat(drafter.prefills.getLast()).containsExactly(b.id());
+            }
+        }
+        assertThat(chunks).isGreaterThan(1);
+        assertThat(drafter.prefills).hasSize(1 + chunks);
     }
 
     @Test

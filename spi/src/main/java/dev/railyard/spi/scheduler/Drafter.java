@@ -22,6 +22,20 @@ public interface Drafter extends AutoCloseable {
      */
     List<DraftProposal> propose(List<SequenceView> sequences, int maxTokens);
 
+    /**
+     * Sequences whose prompt the target model starts or goes on processing in the coming step (a
+     * whole prompt, or a chunk of one). A drafter that runs a model of its own may take in their
+     * known tokens now (any prefix of positions {@code 0 .. s.totalLength() - 1}), so that the
+     * prompt's draft cost falls in the prefill, where it belongs (time to first token), rather than
+     * in the first decode step. Called by a speculative scheduler on the engine thread, before that
+     * step runs, at most once per step and never during {@link #propose}. Optional: the default does
+     * nothing, and {@link #propose} must work the same for sequences never seen here.
+     *
+     * @param sequences sequences with more than one pending token; never null, may be empty
+     */
+    default void prefill(List<SequenceView> sequences) {
+    }
+
     /** Sequence {@code sequenceId} left the engine: drop any state kept for it. */
     default void onFinished(long sequenceId) {
     }
