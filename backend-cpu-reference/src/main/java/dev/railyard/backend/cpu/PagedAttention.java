@@ -50,6 +50,7 @@ final class PagedAttention {
                 WorkerScratch s) {
         int n = position + 1;
         int bs = cache.blockSize();
+        boolean wholeVectors = bs % L == 0;
         int blocks = (n + bs - 1) / bs;
         MemorySegment pool = cache.segment();
         float[] sc = s.scores;
@@ -67,7 +68,11 @@ final class PagedAttention {
                 for (; c + L <= count; c += L) {
                     scores(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c);
                 }
-                if (c < count) {
+                if (c < count && wholeVectors) {
+                    // the block has room for a whole vector: score it all, lanes past the position
+                    // are never read (softmax stops at n)
+                    scores(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c);
+                } else if (c < count) {
                     scoresMasked(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c, count - c);
                 }
             }
@@ -143,31 +148,48 @@ final class PagedAttention {
         c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(sc, at, m);
     }
 
-    /** Replaces {@code sc[so .. so + n)} by {@code exp(s - max)} and returns their sum. */
+    /**
+     * Replaces {@code sc[so .. so + n)} by {@code exp(s - max)} and returns their sum; the lanes
+     * after {@code n} up to the next multiple of L (room the scores row always has) become 0.
+     */
     private static float softmax(float[] sc, int so, int n) {
+        int full = n / L * L;
+        int rest = n - full;
+        for (int j = n; j < full + (rest == 0 ? 0 : L); j++) {
+            sc[so + j] = Float.NEGATIVE_INFINITY; // whatever a whole-vector score left there
+        }
         FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int j = 0;
-        for (; j + L <= n; j += L) {
+        for (; j < n; j += L) {
             mx = mx.max(FloatVector.fromArray(F, sc, so + j));
         }
         float max = mx.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) {
-            max = Math.max(max, sc[so + j]);
-        }
         FloatVector sum = FloatVector.zero(F);
         j = 0;
-        for (; j + L <= n; j += L) {
+        for (; j < full; j += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, sc, so + j).sub(max));
             e.intoArray(sc, so + j);
             sum = sum.add(e);
         }
-        if (j < n) {
-            VectorMask<Float> m = F.indexInRange(j, n);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, sc, so + j, m).sub(max));
-            e.intoArray(sc, so + j, m);
-            sum = sum.add(e, m);
+        if (rest > 0) {
+            // lanes past n: exactly 0, so the sum is what adding only the first 'rest' lanes gives
+            FloatVector e = FloatVector.zero(F).blend(VectorMath.exp(FloatVector.fromArray(F, sc, so + j).sub(max)), PREFIX[rest]);
+            e.intoArray(sc, so + j);
+            sum = sum.add(e);
         }
         return VectorMath.sumLanes(sum);
+    }
+
+    /** {@code PREFIX[c]}: the first c lanes. */
+    private static final VectorMask<Float>[] PREFIX = prefixMasks();
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] prefixMasks() {
+        VectorMask<Float>[] m = new VectorMask[L + 1];
+        for (int c = 0; c <= L; c++) {
+            m[c] = F.indexInRange(0, c);
+        }
+        return m;
     }
 
     /**
