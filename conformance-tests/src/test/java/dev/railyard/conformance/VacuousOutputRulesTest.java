@@ -32,6 +32,19 @@ class VacuousOutputRulesTest {
         }), Map.of(), Set.of(SchedulerCapability.ADMISSION_CONTROL), List.of());
     }
 
+    private static SchedulerProfile servingNoOne() {
+        return new SchedulerProfile("serves-no-one", new TestSchedulerProvider("serves-no-one",
+                () -> (SchedulerView view) -> StepPlan.builder().build()), Map.of(), Set.of(), List.of());
+    }
+
+    @Test
+    void theTimeOutRuleDoesNotPassWhenNoRequestTimedOut() {
+        try (SchedulerConformanceKit kit = new SchedulerConformanceKit(servingNoOne(), BackendProfile.simulated())) {
+            RuleOutcome o = kit.evaluate(Rule.S7_TIMEOUT_FREES);
+            assertThat(o.passed()).as(o.message()).isFalse();
+        }
+    }
+
     @Test
     void outputRulesDoNotPassWhenNoRequestCompleted() {
         try (SchedulerConformanceKit kit = new SchedulerConformanceKit(rejectingEverything(), BackendProfile.simulated())) {

@@ -181,6 +181,12 @@ final class CorrectnessChecks {
             }
             withTimeout.add(m.index());
             if (!m.ended()) {
+                // still active when the run stopped: fine only while its time-out had not yet passed
+                RuleViolation.require(m.submitError() != null || r.virtualNanos() - m.arrivalNanos() < t, Rule.S7_TIMEOUT_FREES,
+                        m.spec() + " was still active when the run ended " + (r.virtualNanos() - m.arrivalNanos())
+                                + " ns after its arrival, past its time-out of " + t + " ns",
+                        "the host's time-out check at the start of each iteration (a request past its time-out ends TIMEOUT"
+                                + " whatever the scheduler plans)");
                 continue;
             }
             if (m.finishReason() == FinishReason.TIMEOUT) {
@@ -192,6 +198,10 @@ final class CorrectnessChecks {
                         + " with a time-out of " + t + " ns ended " + m.finishReason() + " after " + m.endToEndNanos() + " ns",
                         "the host's time-out check at the start of each iteration");
             }
+        }
+        if (timedOut == 0) {
+            throw new RuleSkipped(Rule.S7_TIMEOUT_FREES, "none of the " + withTimeout.size() + " requests with a time-out"
+                    + " reached it (each completed first), so nothing about time-outs was observed");
         }
         String outputs = compareOthers(Rule.S7_TIMEOUT_FREES, ScenarioCatalog.TIMEOUT, r, withTimeout);
         return timedOut + " of " + withTimeout.size() + " requests with a time-out ended TIMEOUT in time; " + outputs;
