@@ -4,7 +4,9 @@ import dev.railyard.spi.backend.Backend;
 import dev.railyard.spi.model.DType;
 import java.util.ArrayList;
 import java.util.List;
+import dev.railyard.spi.model.LoadedModel;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Logits do not depend on the block size nor on where a sequence's blocks lie in the pool. */
@@ -18,6 +20,33 @@ class PagingTest {
                 BatchInvarianceTest.assertSameBits(BatchInvarianceTest.runChunked(b, BatchInvarianceTest.tokens(300), 11),
                         BatchInvarianceTest.baseline(dt), dt + ", block size " + blockSize);
             }
+        }
+    }
+
+    /**
+     * A block size that is a multiple of the vector length scores a partial block with whole-vector
+     * loads, others with masked loads; across head counts, groups and head sizes (one vector, several,
+     * and 48 = three) the logits are the same bits.
+     */
+    @ParameterizedTest
+    @CsvSource({"6, 1, 16", "8, 2, 128", "5, 1, 48", "2, 2, 64"})
+    void blockSizeChangesNoBitForOtherHeadShapes(int heads, int kvHeads, int headDim) {
+        RandomModel m = new RandomModel();
+        m.vocab = 300;
+        m.hidden = 64;
+        m.intermediate = 96;
+        m.heads = heads;
+        m.kvHeads = kvHeads;
+        m.headDim = headDim;
+        m.layers = 2;
+        LoadedModel model = m.build();
+        List<float[]> perHead;
+        try (Backend b = TestBackends.open(model, 2, 4, 256)) {
+            perHead = BatchInvarianceTest.runChunked(b, BatchInvarianceTest.tokens(120), 7);
+        }
+        try (Backend b = TestBackends.open(model, 2, 16, 64)) {
+            BatchInvarianceTest.assertSameBits(BatchInvarianceTest.runChunked(b, BatchInvarianceTest.tokens(120), 7), perHead,
+                    heads + " heads, " + kvHeads + " KV heads of " + headDim);
         }
     }
 
