@@ -151,45 +151,42 @@ final class PagedAttention {
     /**
      * Replaces {@code sc[so .. so + n)} by {@code exp(s - max)} and returns their sum; the lanes
      * after {@code n} up to the next multiple of L (room the scores row always has) become 0.
+     * One loop with one call of {@link VectorMath#exp}: a second call site (for the tail) was not
+     * inlined by C2, and a vector passed to a call that is not inlined is boxed, which allocated
+     * ~100 MB/s in the engine.
      */
     private static float softmax(float[] sc, int so, int n) {
-        int full = n / L * L;
-        int rest = n - full;
-        for (int j = n; j < full + (rest == 0 ? 0 : L); j++) {
+        int end = (n + L - 1) / L * L;
+        for (int j = n; j < end; j++) {
             sc[so + j] = Float.NEGATIVE_INFINITY; // whatever a whole-vector score left there
         }
         FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j < n; j += L) {
+        for (int j = 0; j < end; j += L) {
             mx = mx.max(FloatVector.fromArray(F, sc, so + j));
         }
         float max = mx.reduceLanes(VectorOperators.MAX);
         FloatVector sum = FloatVector.zero(F);
-        j = 0;
-        for (; j < full; j += L) {
+        for (int j = 0; j < end; j += L) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, sc, so + j).sub(max));
-            e.intoArray(sc, so + j);
-            sum = sum.add(e);
-        }
-        if (rest > 0) {
-            // lanes past n: exactly 0, so the sum is what adding only the first 'rest' lanes gives
-            FloatVector e = FloatVector.zero(F).blend(VectorMath.exp(FloatVector.fromArray(F, sc, so + j).sub(max)), PREFIX[rest]);
+            if (j + L > n) {
+                // lanes past n: exactly 0, so the sum is what adding only the lanes before n gives
+                e = e.blend(0f, LANE.compare(VectorOperators.GE, n - j));
+            }
             e.intoArray(sc, so + j);
             sum = sum.add(e);
         }
         return VectorMath.sumLanes(sum);
     }
 
-    /** {@code PREFIX[c]}: the first c lanes. */
-    private static final VectorMask<Float>[] PREFIX = prefixMasks();
+    /** Lane i holds i. */
+    private static final FloatVector LANE = FloatVector.fromArray(F, lanes(), 0);
 
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] prefixMasks() {
-        VectorMask<Float>[] m = new VectorMask[L + 1];
-        for (int c = 0; c <= L; c++) {
-            m[c] = F.indexInRange(0, c);
+    private static float[] lanes() {
+        float[] a = new float[L];
+        for (int i = 0; i < L; i++) {
+            a[i] = i;
         }
-        return m;
+        return a;
     }
 
     /**
