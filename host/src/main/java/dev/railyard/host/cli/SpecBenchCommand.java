@@ -17,6 +17,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,10 +143,11 @@ final class SpecBenchCommand implements Callable<Integer> {
         Path draft = RailyardHome.resolveModel(null, RailyardHome.DEFAULT_DRAFT_MODEL);
         Map<String, Object> draftSettings = Map.of("num-speculative-tokens", k, "draft-model", draft.toString());
         System.out.println("== 1. Single-request decode (greedy, " + maxTokens + " tokens, k = " + k + ") ==");
-        TextTable t = new TextTable("scheduler", "prompts", "decode tok/s", "speed-up", "acceptance", "goal");
+        TextTable t = new TextTable("scheduler", "prompts", "decode tok/s", "speed-up", "median", "acceptance", "goal");
         Paired rep = compare(Map.of("num-speculative-tokens", k), repetitive);
-        t.row("continuous", "repetitive", f1(rep.baseRate()), "1.00x", "-", "");
+        t.row("continuous", "repetitive", f1(rep.baseRate()), "1.00x", "1.00x", "-", "");
         t.row("speculative (ngram)", "repetitive", f1(rep.specRate()), String.format("%.2fx", rep.speedUp()),
+                String.format("%.2fx", rep.medianSpeedUp()),
                 pct(rep.acceptance()), "");
         Map<String, Object> confidentSettings = Map.of("num-speculative-tokens", k, "draft-model", draft.toString(),
                 "drafter-config", Map.of("confidence-threshold", confidenceThreshold));
@@ -156,18 +158,22 @@ final class SpecBenchCommand implements Callable<Integer> {
         Paired tuned = heldOutRuns.get(2);
         String confidentLabel = String.format("speculative (draft, stop < %.0f%%)", 100 * confidenceThreshold);
         String tunedLabel = "speculative (draft, k = " + tunedK + ")";
-        t.row("continuous", heldLabel, f1(code.baseRate()), "1.00x", "-", "");
+        t.row("continuous", heldLabel, f1(code.baseRate()), "1.00x", "1.00x", "-", "");
         t.row("speculative (draft model)", heldLabel, f1(code.specRate()), String.format("%.2fx", code.speedUp()),
+                String.format("%.2fx", code.medianSpeedUp()),
                 pct(code.acceptance()), ">= 50% accepted, >= 1.20x");
         double draftAcc = code.acceptance();
         t.row(confidentLabel, heldLabel, f1(confident.specRate()), String.format("%.2fx", confident.speedUp()),
+                String.format("%.2fx", confident.medianSpeedUp()),
                 pct(confident.acceptance()), ">= 1.20x");
         t.row(tunedLabel, heldLabel, f1(tuned.specRate()), String.format("%.2fx", tuned.speedUp()),
+                String.format("%.2fx", tuned.medianSpeedUp()),
                 pct(tuned.acceptance()), ">= 1.20x");
         if (!ood.isEmpty()) {
             Paired o = compare(draftSettings, ood);
-            t.row("continuous", "repo code (OOD)", f1(o.baseRate()), "1.00x", "-", "");
+            t.row("continuous", "repo code (OOD)", f1(o.baseRate()), "1.00x", "1.00x", "-", "");
             t.row("speculative (draft model)", "repo code (OOD)", f1(o.specRate()), String.format("%.2fx", o.speedUp()),
+                String.format("%.2fx", o.medianSpeedUp()),
                     pct(o.acceptance()), "(out of distribution)");
         }
         System.out.print(t);
@@ -180,23 +186,25 @@ final class SpecBenchCommand implements Callable<Integer> {
                 draftAcc >= 0.5 ? "met" : "MISSED");
         System.out.printf("single-request decode speed-up over continuous, median over the prompts of each prompt's"
                         + " speed-up (each prompt timed under continuous, the three speculative settings, the same"
-                        + " backwards, continuous; the table's figures are totals, which a few stalls of this shared"
-                        + " machine can swing): %.2fx at k = %d, %.2fx with drafting stopped below"
+                        + " backwards, continuous; the table's 'speed-up' is of the totals, which a few stalls of this"
+                        + " shared machine can swing): %.2fx at k = %d, %.2fx with drafting stopped below"
                         + " %.0f%% draft confidence, %.2fx at k = %d (goal >= 1.20x: %s)%n%n",
                 code.medianSpeedUp(), k, confident.medianSpeedUp(), 100 * confidenceThreshold, tuned.medianSpeedUp(), tunedK,
-                verdict(Map.of("k = " + k, code.medianSpeedUp(), "the confidence stop", confident.medianSpeedUp(),
-                        "k = " + tunedK, tuned.medianSpeedUp())));
+                verdict(code, confident, tuned));
         if (!skipWorkload) {
             workload();
         }
         return 0;
     }
 
-    /** "met at ..." naming the settings whose speed-up reaches 1.2, or "MISSED". */
-    private static String verdict(Map<String, Double> speedUps) {
-        List<String> met = speedUps.entrySet().stream().filter(e -> e.getValue() >= 1.2).map(Map.Entry::getKey).sorted()
-                .toList();
-        return met.isEmpty() ? "MISSED" : met.size() == speedUps.size() ? "met by all three" : "met at " + String.join(", ", met);
+    /** "met at ..." naming the settings whose median speed-up reaches 1.2, or "MISSED". */
+    private String verdict(Paired code, Paired confident, Paired tuned) {
+        Map<String, Double> speedUps = new LinkedHashMap<>();
+        speedUps.put("k = " + k, code.medianSpeedUp());
+        speedUps.put("the confidence stop", confident.medianSpeedUp());
+        speedUps.put("k = " + tunedK, tuned.medianSpeedUp());
+        List<String> met = speedUps.entrySet().stream().filter(e -> e.getValue() >= 1.2).map(Map.Entry::getKey).toList();
+        return met.isEmpty() ? "MISSED" : "met at " + String.join(", ", met);
     }
 
     private static List<String> texts(List<HeldOutCode.SourceFile> files) {
