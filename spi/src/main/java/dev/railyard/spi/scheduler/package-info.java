@@ -26,7 +26,10 @@
  * A {@link dev.railyard.spi.scheduler.Drafter} proposes draft tokens for decoding sequences; a
  * speculative scheduler opens one through {@link dev.railyard.spi.scheduler.SchedulerContext#drafters()}
  * and puts its proposals into the plan ({@link dev.railyard.spi.scheduler.ScheduledWork#withDraft});
- * the host verifies them exactly against the target model. Drafters are found with {@link
+ * the host verifies them exactly against the target model. A speculative scheduler also hands
+ * the drafter the sequences whose prompt a plan processes ({@link
+ * dev.railyard.spi.scheduler.Drafter#prefill}), so a draft model can take the prompt in with the
+ * prefill. Drafters are found with {@link
  * java.util.ServiceLoader} under {@code META-INF/services/dev.railyard.spi.scheduler.DrafterProvider}.
  */
 package dev.railyard.spi.scheduler;
