@@ -88,6 +88,7 @@ class ConfigBindingTest {
                 draft-model: /models/draft
                 num-speculative-tokens: 6
                 adaptive: true
+                disable-by-batch-size: 8
                 """, SpeculativeConfig.class);
         assertThat(c.base).isEqualTo("dynamic");
         assertThat(c.baseConfig).containsEntry("max-batch-size", 4).containsEntry("preferred-batch-sizes", List.of(2, 4));
@@ -95,13 +96,15 @@ class ConfigBindingTest {
         assertThat(c.drafterSettings()).isEqualTo(Map.of("kv-blocks", 256, "model", "/models/draft"));
         assertThat(c.numSpeculativeTokens).isEqualTo(6);
         assertThat(c.adaptive).isTrue();
+        assertThat(c.disableByBatchSize).isEqualTo(8);
         SpeculativeConfig d = bind("{}", SpeculativeConfig.class);
         assertThat(d.base).isEqualTo("continuous");
         assertThat(d.drafterName()).isEqualTo("ngram");
         assertThat(d.numSpeculativeTokens).isEqualTo(4);
         // the host lists each class's keys from a default instance: only the documented ones appear
         assertThat(YAML.valueToTree(new SpeculativeConfig()).fieldNames()).toIterable().containsExactlyInAnyOrder(
-                "base", "base-config", "drafter", "drafter-config", "draft-model", "num-speculative-tokens", "adaptive");
+                "base", "base-config", "drafter", "drafter-config", "draft-model", "num-speculative-tokens", "adaptive",
+                "disable-by-batch-size");
         assertThat(YAML.valueToTree(new ContinuousConfig()).fieldNames()).toIterable().containsExactlyInAnyOrder(
                 "policy", "max-batched-tokens", "max-num-seqs", "enable-chunked-prefill", "long-prefill-token-threshold");
     }

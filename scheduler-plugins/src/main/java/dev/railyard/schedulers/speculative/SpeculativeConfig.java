@@ -22,7 +22,11 @@ import java.util.Map;
  *       the {@code draft-model} drafter as its {@code model};</li>
  *   <li>{@code num-speculative-tokens}: draft tokens per sequence and step, k (4);</li>
  *   <li>{@code adaptive}: adapt each sequence's k to its running acceptance rate, within [1, k]
- *       (false).</li>
+ *       (false);</li>
+ *   <li>{@code disable-by-batch-size}: run a step without drafts while more than this many
+ *       sequences are running or waiting, as vLLM's {@code speculative_disable_by_batch_size}: a
+ *       large batch already keeps the backend busy, and verifying drafts for all of it costs more
+ *       than they save; 0 never disables (0).</li>
  * </ul>
  */
 public class SpeculativeConfig implements PluginConfig {
@@ -41,6 +45,8 @@ public class SpeculativeConfig implements PluginConfig {
     public int numSpeculativeTokens = 4;
     /** Adapt k per sequence to its acceptance rate. */
     public boolean adaptive = false;
+    /** Steps run without drafts while more than this many sequences are running or waiting; 0: never. */
+    public int disableByBatchSize = 0;
 
     /** Defaults everywhere. */
     public SpeculativeConfig() {
@@ -58,6 +64,8 @@ public class SpeculativeConfig implements PluginConfig {
         InvalidConfigException.check(draftModel == null || drafter == null || "draft-model".equals(drafter),
                 "draft-model is set, but drafter is '" + drafter + "': a draft model needs drafter 'draft-model'");
         InvalidConfigException.check(drafterConfig != null, "drafter-config must be a map");
+        InvalidConfigException.check(disableByBatchSize >= 0,
+                "disable-by-batch-size must be 0 (never) or a number of sequences, was " + disableByBatchSize);
     }
 
     /** The drafter to open. */

@@ -39,6 +39,11 @@ import java.util.Map;
  * <p>Sequences whose prompt the plan processes are handed to {@link Drafter#prefill} first, so a
  * draft model takes the prompt in with the prefill rather than in the first decode step.
  *
+ * <p>With {@code disableByBatchSize} above 0, a step runs the base plan unchanged (no drafts, no
+ * prompts handed to the drafter) while more sequences than that are running or waiting: a large
+ * batch keeps the backend busy by itself (vLLM's {@code speculative_disable_by_batch_size}). The
+ * drafter catches up on what it missed when drafting resumes.
+ *
  * <p>Without multi-position logits (or without a drafter) it runs the base plan unchanged. If
  * the drafter fails, the step runs without drafts and the drafter forgets those sequences.
  */
@@ -53,6 +58,7 @@ public final class SpeculativeScheduler implements Scheduler {
     private final Drafter drafter;
     private final int maxK;
     private final boolean adaptive;
+    private final int disableByBatchSize;
     private final Map<Long, Stats> stats = new HashMap<>();
     private long drafterFailures;
 
@@ -71,13 +77,30 @@ public final class SpeculativeScheduler implements Scheduler {
      * @param adaptive adapt each sequence's k to its acceptance rate
      */
     public SpeculativeScheduler(Scheduler base, Drafter drafter, int numSpeculativeTokens, boolean adaptive) {
+        this(base, drafter, numSpeculativeTokens, adaptive, 0);
+    }
+
+    /**
+     * @param base the policy that decides who runs
+     * @param drafter proposes draft tokens; null to run the base plan unchanged
+     * @param numSpeculativeTokens k, at least 1
+     * @param adaptive adapt each sequence's k to its acceptance rate
+     * @param disableByBatchSize run steps without drafts while more sequences than this are running
+     *     or waiting; 0 never
+     */
+    public SpeculativeScheduler(Scheduler base, Drafter drafter, int numSpeculativeTokens, boolean adaptive,
+                                int disableByBatchSize) {
         if (numSpeculativeTokens < 1) {
             throw new IllegalArgumentException("num-speculative-tokens must be at least 1, was " + numSpeculativeTokens);
+        }
+        if (disableByBatchSize < 0) {
+            throw new IllegalArgumentException("disable-by-batch-size must be at least 0, was " + disableByBatchSize);
         }
         this.base = base;
         this.drafter = drafter;
         this.maxK = numSpeculativeTokens;
         this.adaptive = adaptive;
+        this.disableByBatchSize = disableByBatchSize;
     }
 
     /** The k a sequence gets now (before trimming). */
@@ -108,7 +131,7 @@ public final class SpeculativeScheduler implements Scheduler {
     @Override
     public StepPlan schedule(SchedulerView view) {
         EngineLimits limits = view.limits();
-        if (drafter == null || !limits.multiPositionLogits()) {
+        if (drafter == null || !limits.multiPositionLogits() || tooBusyToDraft(view)) {
             return base.schedule(view);
         }
         StepPlan plan = base.schedule(reserveDraftTokens(view, limits));
@@ -215,6 +238,11 @@ public final class SpeculativeScheduler implements Scheduler {
                 drafter.onFinished(s.id());
             }
         }
+    }
+
+    /** Whether more sequences than {@code disableByBatchSize} are running or waiting. */
+    private boolean tooBusyToDraft(SchedulerView view) {
+        return disableByBatchSize > 0 && view.running().size() + view.waiting().size() > disableByBatchSize;
     }
 
     /** The most draft tokens {@code s} may get: its k, its remaining tokens, the context. */

@@ -43,6 +43,7 @@ public final class SpeculativeSchedulerProvider implements SchedulerProvider<Spe
         // without multi-position logits drafts can't be verified: don't even open the drafter
         Drafter drafter = context.limits().multiPositionLogits()
                 ? context.drafters().open(config.drafterName(), config.drafterSettings()) : null;
-        return new SpeculativeScheduler(base, drafter, config.numSpeculativeTokens, config.adaptive);
+        return new SpeculativeScheduler(base, drafter, config.numSpeculativeTokens, config.adaptive,
+                config.disableByBatchSize);
     }
 }

@@ -149,6 +149,29 @@ class SpeculativeSchedulerTest {
     }
 
     @Test
+    void noDraftsWhileMoreSequencesThanDisableByBatchSizeAreRunningOrWaiting() {
+        EngineLimits lim = limits(64);
+        ScriptedDrafter drafter = new ScriptedDrafter(3);
+        SpeculativeScheduler s = new SpeculativeScheduler(continuous(lim, 4, 1000), drafter, 4, false, 2);
+        FakeEngine e = new FakeEngine(s, lim, 4, 1000);
+        FakeSequence a = e.submit(prompt(5), 60, 0);
+        FakeSequence b = e.submit(prompt(5), 60, 0);
+        e.iterate(); // both prefill
+        assertThat(draftOf(e.iterate(), a.id())).isEqualTo(4); // two sequences: not more than 2
+        FakeSequence c = e.submit(prompt(5), 6, 0);
+        int calls = drafter.calls.size();
+        int prefills = drafter.prefills.size();
+        while (c.finishReason() == null) {
+            assertThat(e.iterate().scheduled()).allMatch(w -> w.draft() == null);
+        }
+        assertThat(drafter.calls).hasSize(calls);
+        assertThat(drafter.prefills).hasSize(prefills); // c's prompt was not handed over either
+        StepPlan p = e.iterate(); // two again
+        assertThat(draftOf(p, a.id())).isEqualTo(4);
+        assertThat(draftOf(p, b.id())).isEqualTo(4);
+    }
+
+    @Test
     void draftsAreTrimmedToTheTokenBudget() {
         EngineLimits lim = limits(10);
         SpeculativeScheduler s = new SpeculativeScheduler(continuous(lim, 16, 1000), new ScriptedDrafter(3), 4, false);
@@ -316,6 +339,9 @@ class SpeculativeSchedulerTest {
         SpeculativeConfig b = new SpeculativeConfig();
         b.numSpeculativeTokens = 0;
         assertThatThrownBy(b::validate).hasMessageContaining("num-speculative-tokens");
+        SpeculativeConfig negative = new SpeculativeConfig();
+        negative.disableByBatchSize = -1;
+        assertThatThrownBy(negative::validate).hasMessageContaining("disable-by-batch-size");
         SpeculativeConfig c = new SpeculativeConfig();
         c.baseConfig = new LinkedHashMap<>(Map.of("max-num-seq", 4));
         assertThatThrownBy(c::validate).hasMessageStartingWith("base-config: unknown key 'max-num-seq'; valid keys: ")
