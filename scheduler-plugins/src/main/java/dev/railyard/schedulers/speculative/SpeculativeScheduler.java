@@ -223,7 +223,8 @@ public final class SpeculativeScheduler implements Scheduler {
         List<SequenceView> prompts = new ArrayList<>();
         for (ScheduledWork w : plan.scheduled()) {
             SequenceView s = byId.get(w.sequenceId());
-            if (w.draft() == null && s != null && s.pendingTokens() > 1) {
+            // a request that ends within two tokens of its prompt never gets a draft (see draftCap)
+            if (w.draft() == null && s != null && s.pendingTokens() > 1 && s.maxTokens() - s.generatedCount() >= 3) {
                 prompts.add(s);
             }
         }

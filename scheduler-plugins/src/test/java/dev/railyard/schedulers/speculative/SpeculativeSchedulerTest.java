@@ -146,6 +146,10 @@ class SpeculativeSchedulerTest {
         }
         assertThat(chunks).isGreaterThan(1);
         assertThat(drafter.prefills).hasSize(1 + chunks);
+        FakeSequence shortOne = e.submit(prompt(5), 2, 0); // two tokens: never a decode step with a draft
+        e.iterate();
+        assertThat(shortOne.generatedCount()).isEqualTo(1);
+        assertThat(drafter.prefills).hasSize(1 + chunks);
     }
 
     @Test
