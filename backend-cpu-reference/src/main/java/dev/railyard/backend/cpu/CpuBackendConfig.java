@@ -9,7 +9,10 @@ import dev.railyard.spi.config.PluginConfig;
  * <ul>
  *   <li>{@code threads}: compute threads, the engine thread included (default: available
  *       processors);</li>
- *   <li>{@code kv-cache-dtype}: element type of the KV pool; only {@code float32};</li>
+ *   <li>{@code kv-cache-dtype}: element type of the KV pool, {@code float32} (default: the
+ *       reference's exact K/V) or {@code bfloat16} (half the memory and half the attention
+ *       traffic; K/V rounded to about three significant digits, so logits move by ~1e-3
+ *       relative: still batch-invariant, no longer within 1e-4 of transformers);</li>
  *   <li>{@code max-tokens-per-step}: the largest step, in flat tokens, when the host does not
  *       impose one (default 4096);</li>
  *   <li>{@code max-sequences-per-step}: the most sequences in one step (default 256);</li>
@@ -22,7 +25,7 @@ public class CpuBackendConfig implements PluginConfig {
 
     /** Compute threads, the engine thread included. */
     public int threads = Runtime.getRuntime().availableProcessors();
-    /** Element type of the KV pool; only {@code float32} is supported. */
+    /** Element type of the KV pool: {@code float32} or {@code bfloat16}. */
     public String kvCacheDtype = "float32";
     /** The largest step in flat tokens, used when the host passes 0. */
     public int maxTokensPerStep = 4096;
@@ -38,10 +41,8 @@ public class CpuBackendConfig implements PluginConfig {
     public void validate() {
         InvalidConfigException.check(threads >= 1 && threads <= 1024,
                 "threads must be between 1 and 1024, was " + threads);
-        InvalidConfigException.check(kvCacheDtype != null && (kvCacheDtype.equalsIgnoreCase("float32")
-                        || kvCacheDtype.equalsIgnoreCase("f32") || kvCacheDtype.equalsIgnoreCase("fp32")),
-                "kv-cache-dtype must be float32 (the only KV element type of the cpu-reference backend), was '"
-                        + kvCacheDtype + "'");
+        InvalidConfigException.check(kvCacheDtype != null && (isFloat32(kvCacheDtype) || isBfloat16(kvCacheDtype)),
+                "kv-cache-dtype must be float32 or bfloat16, was '" + kvCacheDtype + "'");
         InvalidConfigException.check(maxTokensPerStep >= 1 && maxTokensPerStep <= 1 << 20,
                 "max-tokens-per-step must be between 1 and 1048576, was " + maxTokensPerStep);
         InvalidConfigException.check(maxSequencesPerStep >= 1,
@@ -51,5 +52,18 @@ public class CpuBackendConfig implements PluginConfig {
                         + maxTokensPerStep + "): every sequence in a step has at least one token");
         InvalidConfigException.check(kvMemoryMb >= 1 && kvMemoryMb <= 1L << 24,
                 "kv-memory-mb must be between 1 and 16777216, was " + kvMemoryMb);
+    }
+
+    /** Whether the KV pool holds bfloat16 elements. */
+    public boolean kvBfloat16() {
+        return isBfloat16(kvCacheDtype);
+    }
+
+    private static boolean isFloat32(String s) {
+        return s.equalsIgnoreCase("float32") || s.equalsIgnoreCase("f32") || s.equalsIgnoreCase("fp32");
+    }
+
+    private static boolean isBfloat16(String s) {
+        return s.equalsIgnoreCase("bfloat16") || s.equalsIgnoreCase("bf16");
     }
 }

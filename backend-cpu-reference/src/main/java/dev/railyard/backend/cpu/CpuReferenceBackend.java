@@ -59,13 +59,13 @@ public final class CpuReferenceBackend implements Backend {
     private boolean closed;
 
     private CpuReferenceBackend(ModelConfig c, TransformerWeights w, BackendInfo info, int threads, int maxContext,
-                                int numBlocks, int blockSize) {
+                                int numBlocks, int blockSize, boolean kvBfloat16) {
         this.config = c;
         this.weights = w;
         this.info = info;
         this.eps = (float) c.rmsNormEps();
         this.rope = new Rope(c.headDim(), c.ropeTheta(), c.ropeScaling());
-        this.cache = new PagedKvCache(c.numLayers(), numBlocks, blockSize, c.numKeyValueHeads(), c.headDim());
+        this.cache = new PagedKvCache(c.numLayers(), numBlocks, blockSize, c.numKeyValueHeads(), c.headDim(), kvBfloat16);
         this.attention = new PagedAttention(cache, c.headDim(), c.queriesPerKeyValueHead());
         this.validator = new StepValidator(c.vocabSize(), numBlocks, blockSize, info.maxTokensPerStep(),
                 info.maxSequencesPerStep(), maxContext);
@@ -92,7 +92,9 @@ public final class CpuReferenceBackend implements Backend {
                 + model.name() + " (" + c.storedDType() + ", read in place)");
         TransformerWeights w = TransformerWeights.bind(c, model.weights());
         int blockSize = ctx.blockSize();
-        long bytesPerBlock = PagedKvCache.bytesFor(c.numLayers(), 1, blockSize, c.numKeyValueHeads(), c.headDim());
+        boolean kvBfloat16 = cfg.kvBfloat16();
+        long bytesPerBlock = PagedKvCache.bytesFor(c.numLayers(), 1, blockSize, c.numKeyValueHeads(), c.headDim(),
+                kvBfloat16 ? 2 : Float.BYTES);
         int numBlocks;
         if (ctx.numBlocks() > 0) {
             numBlocks = ctx.numBlocks();
@@ -112,9 +114,9 @@ public final class CpuReferenceBackend implements Backend {
                 maxTokens, maxSeqs, c.vocabSize(), maxContext,
                 EnumSet.of(BackendCapability.BATCH_INVARIANT, BackendCapability.CHUNKED_PREFILL,
                         BackendCapability.MULTI_POSITION_LOGITS), 0.0);
-        ctx.progress().accept(String.format(Locale.ROOT, "cpu-reference: KV pool of %d blocks x %d positions (%.1f MiB), %s",
-                numBlocks, blockSize, numBlocks * (double) bytesPerBlock / (1 << 20), device));
-        return new CpuReferenceBackend(c, w, info, threads, maxContext, numBlocks, blockSize);
+        ctx.progress().accept(String.format(Locale.ROOT, "cpu-reference: KV pool of %d blocks x %d positions (%.1f MiB, %s), %s",
+                numBlocks, blockSize, numBlocks * (double) bytesPerBlock / (1 << 20), kvBfloat16 ? "bfloat16" : "float32", device));
+        return new CpuReferenceBackend(c, w, info, threads, maxContext, numBlocks, blockSize, kvBfloat16);
     }
 
     private static String vectorIsa() {

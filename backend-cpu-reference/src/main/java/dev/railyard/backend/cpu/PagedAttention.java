@@ -6,6 +6,8 @@ import static dev.railyard.backend.cpu.VectorMath.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -32,9 +34,14 @@ final class PagedAttention {
     private final int headDim;
     private final int group;
     private final float scale;
+    /** Bytes of a pool element, and whether it is bfloat16 (widened on load). */
+    private final int eb;
+    private final boolean bf16;
 
     PagedAttention(PagedKvCache cache, int headDim, int group) {
         this.cache = cache;
+        this.eb = cache.elementBytes();
+        this.bf16 = cache.bf16();
         this.headDim = headDim;
         this.group = group;
         this.scale = (float) (1.0 / Math.sqrt(headDim));
@@ -55,7 +62,7 @@ final class PagedAttention {
         MemorySegment pool = cache.segment();
         float[] sc = s.scores;
         int stride = s.scoresStride;
-        long dStride = (long) bs * Float.BYTES;
+        long dStride = (long) bs * eb;
         float[] sums = s.sums;
         for (int gi = 0; gi < group; gi++) {
             int h = kvHead * group + gi;
@@ -66,14 +73,14 @@ final class PagedAttention {
                 int count = Math.min(bs, n - b * bs);
                 int c = 0;
                 for (; c + L <= count; c += L) {
-                    scores(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c);
+                    scores(pool, kb + (long) c * eb, dStride, q, qh, sc, so + b * bs + c);
                 }
                 if (c < count && wholeVectors) {
                     // the block has room for a whole vector: score it all, lanes past the position
                     // are never read (softmax stops at n)
-                    scores(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c);
+                    scores(pool, kb + (long) c * eb, dStride, q, qh, sc, so + b * bs + c);
                 } else if (c < count) {
-                    scoresMasked(pool, kb + (long) c * Float.BYTES, dStride, q, qh, sc, so + b * bs + c, count - c);
+                    scoresMasked(pool, kb + (long) c * eb, dStride, q, qh, sc, so + b * bs + c, count - c);
                 }
             }
             sums[gi] = softmax(sc, so, n);
@@ -112,14 +119,14 @@ final class PagedAttention {
         int d = 0;
         long p = kb;
         for (; d + 4 <= headDim; d += 4) {
-            c0 = FloatVector.fromMemorySegment(F, pool, p, LE).fma(FloatVector.broadcast(F, q[qh + d]), c0);
-            c1 = FloatVector.fromMemorySegment(F, pool, p + dStride, LE).fma(FloatVector.broadcast(F, q[qh + d + 1]), c1);
-            c2 = FloatVector.fromMemorySegment(F, pool, p + 2 * dStride, LE).fma(FloatVector.broadcast(F, q[qh + d + 2]), c2);
-            c3 = FloatVector.fromMemorySegment(F, pool, p + 3 * dStride, LE).fma(FloatVector.broadcast(F, q[qh + d + 3]), c3);
+            c0 = load(pool, p).fma(FloatVector.broadcast(F, q[qh + d]), c0);
+            c1 = load(pool, p + dStride).fma(FloatVector.broadcast(F, q[qh + d + 1]), c1);
+            c2 = load(pool, p + 2 * dStride).fma(FloatVector.broadcast(F, q[qh + d + 2]), c2);
+            c3 = load(pool, p + 3 * dStride).fma(FloatVector.broadcast(F, q[qh + d + 3]), c3);
             p += 4 * dStride;
         }
         for (; d < headDim; d++) {
-            c0 = FloatVector.fromMemorySegment(F, pool, p, LE).fma(FloatVector.broadcast(F, q[qh + d]), c0);
+            c0 = load(pool, p).fma(FloatVector.broadcast(F, q[qh + d]), c0);
             p += dStride;
         }
         c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(sc, at);
@@ -135,14 +142,14 @@ final class PagedAttention {
         int d = 0;
         long p = kb;
         for (; d + 4 <= headDim; d += 4) {
-            c0 = FloatVector.fromMemorySegment(F, pool, p, LE, m).fma(FloatVector.broadcast(F, q[qh + d]), c0);
-            c1 = FloatVector.fromMemorySegment(F, pool, p + dStride, LE, m).fma(FloatVector.broadcast(F, q[qh + d + 1]), c1);
-            c2 = FloatVector.fromMemorySegment(F, pool, p + 2 * dStride, LE, m).fma(FloatVector.broadcast(F, q[qh + d + 2]), c2);
-            c3 = FloatVector.fromMemorySegment(F, pool, p + 3 * dStride, LE, m).fma(FloatVector.broadcast(F, q[qh + d + 3]), c3);
+            c0 = load(pool, p, m).fma(FloatVector.broadcast(F, q[qh + d]), c0);
+            c1 = load(pool, p + dStride, m).fma(FloatVector.broadcast(F, q[qh + d + 1]), c1);
+            c2 = load(pool, p + 2 * dStride, m).fma(FloatVector.broadcast(F, q[qh + d + 2]), c2);
+            c3 = load(pool, p + 3 * dStride, m).fma(FloatVector.broadcast(F, q[qh + d + 3]), c3);
             p += 4 * dStride;
         }
         for (; d < headDim; d++) {
-            c0 = FloatVector.fromMemorySegment(F, pool, p, LE, m).fma(FloatVector.broadcast(F, q[qh + d]), c0);
+            c0 = load(pool, p, m).fma(FloatVector.broadcast(F, q[qh + d]), c0);
             p += dStride;
         }
         c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(sc, at, m);
@@ -178,6 +185,24 @@ final class PagedAttention {
         return VectorMath.sumLanes(sum);
     }
 
+    /** L keys or values from byte offset {@code p} of the pool, widened when it holds bfloat16. */
+    private FloatVector load(MemorySegment pool, long p) {
+        if (bf16) {
+            return ((IntVector) ShortVector.fromMemorySegment(VectorMath.SH, pool, p, LE)
+                    .convertShape(VectorOperators.S2I, VectorMath.VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        }
+        return FloatVector.fromMemorySegment(F, pool, p, LE);
+    }
+
+    /** {@link #load(MemorySegment, long)} of the lanes in {@code m}; the others are 0. */
+    private FloatVector load(MemorySegment pool, long p, VectorMask<Float> m) {
+        if (bf16) {
+            return ((IntVector) ShortVector.fromMemorySegment(VectorMath.SH, pool, p, LE, m.cast(VectorMath.SH))
+                    .convertShape(VectorOperators.S2I, VectorMath.VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        }
+        return FloatVector.fromMemorySegment(F, pool, p, LE, m);
+    }
+
     /** Lane i holds i. */
     private static final FloatVector LANE = FloatVector.fromArray(F, lanes(), 0);
 
@@ -196,22 +221,22 @@ final class PagedAttention {
     private void weightedValues4(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, float sum,
                                  float[] out, int oo, int d0, MemorySegment pool) {
         int bs = cache.blockSize();
-        long rowBytes = (long) headDim * Float.BYTES;
-        long vl = (long) L * Float.BYTES;
+        long rowBytes = (long) headDim * eb;
+        long vl = (long) L * eb;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
-        long dOff = (long) d0 * Float.BYTES;
+        long dOff = (long) d0 * eb;
         for (int j0 = 0; j0 < n; j0 += bs) {
             long p = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
             int end = Math.min(j0 + bs, n);
             for (int j = j0; j < end; j++) {
                 FloatVector w = FloatVector.broadcast(F, e[eo + j]);
-                a0 = FloatVector.fromMemorySegment(F, pool, p, LE).fma(w, a0);
-                a1 = FloatVector.fromMemorySegment(F, pool, p + vl, LE).fma(w, a1);
-                a2 = FloatVector.fromMemorySegment(F, pool, p + 2 * vl, LE).fma(w, a2);
-                a3 = FloatVector.fromMemorySegment(F, pool, p + 3 * vl, LE).fma(w, a3);
+                a0 = load(pool, p).fma(w, a0);
+                a1 = load(pool, p + vl).fma(w, a1);
+                a2 = load(pool, p + 2 * vl).fma(w, a2);
+                a3 = load(pool, p + 3 * vl).fma(w, a3);
                 p += rowBytes;
             }
         }
@@ -229,20 +254,20 @@ final class PagedAttention {
     private void weightedValues2x2(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, int eStride,
                                    float sum0, float sum1, float[] out, int oo, int d0, MemorySegment pool) {
         int bs = cache.blockSize();
-        long rowBytes = (long) headDim * Float.BYTES;
-        long vl = (long) L * Float.BYTES;
+        long rowBytes = (long) headDim * eb;
+        long vl = (long) L * eb;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector b0 = a0;
         FloatVector b1 = a0;
-        long dOff = (long) d0 * Float.BYTES;
+        long dOff = (long) d0 * eb;
         int eo1 = eo + eStride;
         for (int j0 = 0; j0 < n; j0 += bs) {
             long p = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
             int end = Math.min(j0 + bs, n);
             for (int j = j0; j < end; j++) {
-                FloatVector v0 = FloatVector.fromMemorySegment(F, pool, p, LE);
-                FloatVector v1 = FloatVector.fromMemorySegment(F, pool, p + vl, LE);
+                FloatVector v0 = load(pool, p);
+                FloatVector v1 = load(pool, p + vl);
                 FloatVector w0 = FloatVector.broadcast(F, e[eo + j]);
                 FloatVector w1 = FloatVector.broadcast(F, e[eo1 + j]);
                 a0 = v0.fma(w0, a0);
@@ -262,15 +287,15 @@ final class PagedAttention {
     private void weightedValues1(int layer, int[] blockTable, int n, int kvHead, float[] e, int eo, float sum,
                                  float[] out, int oo, int d0, MemorySegment pool) {
         int bs = cache.blockSize();
-        long rowBytes = (long) headDim * Float.BYTES;
+        long rowBytes = (long) headDim * eb;
         VectorMask<Float> m = F.indexInRange(d0, headDim);
         FloatVector a = FloatVector.zero(F);
-        long dOff = (long) d0 * Float.BYTES;
+        long dOff = (long) d0 * eb;
         for (int j0 = 0; j0 < n; j0 += bs) {
             long p = cache.valueBase(layer, blockTable[j0 / bs], kvHead) + dOff;
             int end = Math.min(j0 + bs, n);
             for (int j = j0; j < end; j++) {
-                a = FloatVector.fromMemorySegment(F, pool, p, LE, m).fma(FloatVector.broadcast(F, e[eo + j]), a);
+                a = load(pool, p, m).fma(FloatVector.broadcast(F, e[eo + j]), a);
                 p += rowBytes;
             }
         }

@@ -45,7 +45,7 @@ class ProviderAndConfigTest {
     @Test
     void badValuesAreRefusedNamingTheKey() {
         check(c -> c.threads = 0, "threads must be between 1 and 1024, was 0");
-        check(c -> c.kvCacheDtype = "bfloat16", "kv-cache-dtype must be float32");
+        check(c -> c.kvCacheDtype = "float16", "kv-cache-dtype must be float32 or bfloat16");
         check(c -> c.maxTokensPerStep = 0, "max-tokens-per-step must be between 1 and 1048576, was 0");
         check(c -> c.maxSequencesPerStep = 0, "max-sequences-per-step must be at least 1, was 0");
         check(c -> {
