@@ -130,6 +130,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "requests sent one by one before measuring, to warm up the JIT (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--no-jit-warmup",
+            description = "with --in-process, skip the concurrent warm-up that otherwise runs until this JVM's JIT compiler"
+                    + " is quiet (batches of every size get compiled before measuring)")
+    boolean noJitWarmup;
+
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10m", description = "per-request HTTP timeout (default: ${DEFAULT-VALUE})")
     String timeout;
 
@@ -184,6 +189,9 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 target.send(shape.item(Integer.MAX_VALUE - i));
             }
+            if (inProcess && !noJitWarmup) {
+                warmUntilJitQuiet(target, shape, err);
+            }
             LoadGenerator gen;
             List<SweepChart.Point> points = new ArrayList<>();
             for (Double r : rates) {
@@ -230,6 +238,29 @@ final class BenchCommand implements Callable<Integer> {
                 rt.close();
             }
         }
+    }
+
+    /** Most rounds of {@link #warmUntilJitQuiet}. */
+    static final int MAX_JIT_WARM_UP_ROUNDS = 12;
+
+    /**
+     * Runs rounds of {@code 2 x c} requests from {@code c} concurrent clients ({@code c}: the
+     * --concurrency given, else 8) until a round leaves this JVM's JIT compiler quiet ({@link
+     * JitWatch}), so that the kernels of every batch size are compiled before the measurement.
+     */
+    private void warmUntilJitQuiet(LoadTarget target, WorkloadShape shape, PrintStream err) {
+        int c = concurrency == null ? 8 : concurrency;
+        JitWatch jit = new JitWatch();
+        LoadGenerator gen = new LoadGenerator(target, shape, LoadGenerator.Progress.NONE);
+        for (int round = 1; round <= MAX_JIT_WARM_UP_ROUNDS; round++) {
+            long roundSeed = seed + 7919L * round;
+            if (jit.quietDuring(() -> gen.run(new LoadPlan(null, c, 2 * c, null, roundSeed)))) {
+                err.println("[bench] warm-up:  " + round + " round" + (round == 1 ? "" : "s") + " of " + 2 * c
+                        + " requests at concurrency " + c + " until the JIT compiler was quiet");
+                return;
+            }
+        }
+        err.println("[bench] warm-up:  the JIT compiler was still busy after " + MAX_JIT_WARM_UP_ROUNDS + " rounds; measuring anyway");
     }
 
     private List<Double> plannedRates() {

@@ -13,8 +13,6 @@ import dev.railyard.host.wiring.RailyardHome;
 import dev.railyard.host.wiring.RailyardRuntime;
 import dev.railyard.host.wiring.RuntimeFactory;
 import dev.railyard.spi.Clock;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -285,14 +283,6 @@ final class SpecBenchCommand implements Callable<Integer> {
     static final int WARM_UP_REQUESTS = 12;
     /** Most warm-up requests per runtime while waiting for the JIT compiler to go quiet. */
     static final int MAX_WARM_UP_REQUESTS = 64;
-    /**
-     * The JIT counts as quiet when the last pair of warm-up requests added less compilation time
-     * than this share of their wall time: on two cores a compiler thread busy in the background
-     * takes a core from the measured engine (in one run, the first of two identical measurements
-     * was 25% slower than the second because of it).
-     */
-    static final double QUIET_JIT_SHARE = 0.02;
-
     /** {@link #compare(List, List)} for one speculative setting. */
     private Paired compare(Map<String, Object> specSettings, List<GenerationRequest> requests) throws Exception {
         return compare(List.of(specSettings), requests).getFirst();
@@ -380,24 +370,21 @@ final class SpecBenchCommand implements Callable<Integer> {
 
     /**
      * Serves requests on every runtime in turn, at least {@link #WARM_UP_REQUESTS} each, until the
-     * JIT compiler is quiet ({@link #QUIET_JIT_SHARE}) or {@link #MAX_WARM_UP_REQUESTS} each.
+     * JIT compiler is quiet ({@link JitWatch}) or {@link #MAX_WARM_UP_REQUESTS} each.
      */
     private static void warmUp(List<RailyardRuntime> runtimes, List<GenerationRequest> requests) {
         int n = runtimes.size();
         ProgressLine p = new ProgressLine(System.err, "warm-up", n * WARM_UP_REQUESTS);
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean canWatchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        JitWatch jit = new JitWatch();
         for (int i = 0; i < MAX_WARM_UP_REQUESTS; i++) {
-            long compiledBefore = canWatchJit ? jit.getTotalCompilationTime() : 0;
-            long t0 = System.nanoTime();
             GenerationRequest r = requests.get(i % requests.size());
-            for (RailyardRuntime rt : runtimes) {
-                rt.engine().submit(r).result().join();
-            }
+            boolean quiet = jit.quietDuring(() -> {
+                for (RailyardRuntime rt : runtimes) {
+                    rt.engine().submit(r).result().join();
+                }
+            });
             p.update(Math.min(n * WARM_UP_REQUESTS, n * (i + 1)));
-            double wallMs = (System.nanoTime() - t0) / 1e6;
-            double jitMs = canWatchJit ? jit.getTotalCompilationTime() - compiledBefore : 0;
-            if (i + 1 >= WARM_UP_REQUESTS && jitMs <= QUIET_JIT_SHARE * wallMs) {
+            if (i + 1 >= WARM_UP_REQUESTS && quiet) {
                 break;
             }
         }
