@@ -11,10 +11,8 @@ import dev.railyard.host.wiring.RailyardRuntime;
 import dev.railyard.host.wiring.RuntimeFactory;
 import dev.railyard.spi.Clock;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("== 2. One mixed workload through three schedulers: %d interactive + %d batch requests, Poisson %.1f/s ==%n%n",
                 requests - batch, batch, rate);
         TextTable table = new TextTable("scheduler", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "throughput", "acceptance");
-        warmUp(workload);
+        WorkloadWarmUp.run(workload, config("continuous"));
         for (String scheduler : List.of("dynamic", "continuous", "speculative")) {
             RailyardConfig c = config(scheduler);
             if (scheduler.equals("speculative") && Files.isDirectory(draft)) {
@@ -117,37 +115,6 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("memory-bound decode); with this 8M-parameter model on a CPU a verify step costs about as much");
         System.out.println("as the tokens it saves. Options: --rate, --requests, --backend (see --help).");
         return 0;
-    }
-
-    /** Most bursts of {@link #warmUp}. */
-    static final int WARM_UP_BURSTS = 6;
-
-    /**
-     * Runs bursts of the workload's requests, all at once, until the JIT compiler is quiet (at most
-     * {@link #WARM_UP_BURSTS}), so that the batched kernels are compiled before the first scheduler
-     * is timed: otherwise the first row of the table pays for the compiler.
-     */
-    private void warmUp(MixedWorkload workload) {
-        JitWatch jit = new JitWatch();
-        List<MixedWorkload.Arrival> arrivals = workload.arrivals();
-        int burst = Math.min(24, arrivals.size());
-        ProgressLine progress = new ProgressLine(System.err, "warm-up", WARM_UP_BURSTS);
-        try (RailyardRuntime rt = RuntimeFactory.open(config("continuous"), Clock.system(), line -> { })) {
-            for (int b = 0; b < WARM_UP_BURSTS; b++) {
-                int from = (b * burst) % arrivals.size();
-                boolean quiet = jit.quietDuring(() -> {
-                    List<CompletableFuture<GenerationResult>> running = new ArrayList<>();
-                    for (int i = 0; i < burst; i++) {
-                        running.add(rt.engine().submit(arrivals.get((from + i) % arrivals.size()).request()).result());
-                    }
-                    running.forEach(CompletableFuture::join);
-                });
-                progress.update(b + 1);
-                if (quiet) {
-                    break;
-                }
-            }
-        }
     }
 
     private RailyardConfig config(String scheduler) {

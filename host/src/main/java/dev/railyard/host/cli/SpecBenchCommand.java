@@ -221,6 +221,7 @@ final class SpecBenchCommand implements Callable<Integer> {
         MixedWorkload w = MixedWorkload.generate(90, 30, 40, 11);
         System.out.println("== 2. dynamic vs continuous on one Poisson workload (90 interactive + 30 batch, 40 req/s) ==");
         TextTable t = new TextTable("scheduler", "throughput", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99");
+        WorkloadWarmUp.run(w, config("continuous", Map.of()));
         for (String s : List.of("dynamic", "continuous")) {
             try (RailyardRuntime rt = RuntimeFactory.open(config(s, Map.of()), Clock.system(), line -> { })) {
                 ProgressLine p = new ProgressLine(System.err, s, w.arrivals().size());
