@@ -96,14 +96,25 @@ class SpeculativeSchedulerTest {
         return plan.scheduled().stream().filter(w -> w.sequenceId() == id).mapToInt(ScheduledWork::draftLength).sum();
     }
 
+    /** An engine under speculative(continuous, k = 4) with a scripted drafter, and a sequence {@code a} that has prefilled. */
+    private record OneDecoding(FakeEngine e, ScriptedDrafter drafter, FakeSequence a) {
+        static OneDecoding start() {
+            EngineLimits lim = limits(64);
+            ScriptedDrafter drafter = new ScriptedDrafter(3);
+            SpeculativeScheduler s = new SpeculativeScheduler(continuous(lim, 4, 1000), drafter, 4, false);
+            FakeEngine e = new FakeEngine(s, lim, 4, 1000);
+            FakeSequence a = e.submit(prompt(5), 30, 0);
+            e.iterate(); // a prefills
+            return new OneDecoding(e, drafter, a);
+        }
+    }
+
     @Test
     void draftsGoOnlyToDecodingSequences() {
-        EngineLimits lim = limits(64);
-        ScriptedDrafter drafter = new ScriptedDrafter(3);
-        SpeculativeScheduler s = new SpeculativeScheduler(continuous(lim, 4, 1000), drafter, 4, false);
-        FakeEngine e = new FakeEngine(s, lim, 4, 1000);
-        FakeSequence a = e.submit(prompt(5), 30, 0);
-        e.iterate(); // a prefills
+        OneDecoding o = OneDecoding.start();
+        FakeEngine e = o.e();
+        ScriptedDrafter drafter = o.drafter();
+        FakeSequence a = o.a();
         FakeSequence b = e.submit(prompt(200), 5, 0); // b prefills in chunks while a decodes
         int drafted = 0;
         for (int i = 0; i < 3; i++) {
@@ -127,13 +138,10 @@ class SpeculativeSchedulerTest {
 
     @Test
     void theDrafterIsHandedEveryPromptChunkBeforeItsStep() {
-        EngineLimits lim = limits(64);
-        ScriptedDrafter drafter = new ScriptedDrafter(3);
-        SpeculativeScheduler s = new SpeculativeScheduler(continuous(lim, 4, 1000), drafter, 4, false);
-        FakeEngine e = new FakeEngine(s, lim, 4, 1000);
-        FakeSequence a = e.submit(prompt(5), 30, 0);
-        e.iterate(); // a prefills
-        assertThat(drafter.prefills).containsExactly(List.of(a.id()));
+        OneDecoding o = OneDecoding.start();
+        FakeEngine e = o.e();
+        ScriptedDrafter drafter = o.drafter();
+        assertThat(drafter.prefills).containsExactly(List.of(o.a().id()));
         assertThat(drafter.calls).isEmpty();
         FakeSequence b = e.submit(prompt(200), 5, 0); // b prefills in chunks while a decodes
         int chunks = 0;
