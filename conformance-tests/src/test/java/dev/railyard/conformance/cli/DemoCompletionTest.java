@@ -2,10 +2,6 @@ package dev.railyard.conformance.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.railyard.host.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +21,7 @@ class DemoCompletionTest {
         System.setProperty("railyard.home", Path.of("..").toAbsolutePath().normalize().toString());
         String out;
         try {
-            out = capture("demo", "--skip-workload");
+            out = CliOutput.of("demo", "--skip-workload");
         } finally {
             if (before == null) {
                 System.clearProperty("railyard.home");
@@ -44,17 +40,5 @@ class DemoCompletionTest {
         assertThat(body).as(completion).anyMatch(l -> l.strip().startsWith("if ") || l.strip().startsWith("for ")
                 || l.strip().startsWith("while ") || l.strip().startsWith("raise "));
         assertThat(out.substring(end)).as("finish reason").contains(", stop)");
-    }
-
-    private static String capture(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            Main.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
     }
 }

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.railyard.host.cli.Main;
 
 /**
  * The whole chain through the CLI against transformers' own outputs: {@code railyard generate
@@ -40,7 +36,7 @@ class GenerateGoldenTest {
         lines.add("{\"prompt_tokens\": []}");
         Path prompts = tmp.resolve("prompts.jsonl");
         Files.write(prompts, lines);
-        String out = capture("generate", "--model", GOLDEN.toString(), "--backend", "cpu-reference", "--prompts-file",
+        String out = CliOutput.of("generate", "--model", GOLDEN.toString(), "--backend", "cpu-reference", "--prompts-file",
                 prompts.toString(), "--temperature", "0", "--max-tokens", "40", "--output", "json", "--num-blocks", "256");
         List<JsonNode> results = new ArrayList<>();
         for (String l : out.strip().split("\n")) {
@@ -70,17 +66,5 @@ class GenerateGoldenTest {
             }
         }
         return margins.size();
-    }
-
-    private static String capture(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            Main.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
     }
 }
