@@ -138,17 +138,14 @@ public final class SpeculativeScheduler implements Scheduler {
         if (plan.scheduled().isEmpty()) {
             return plan;
         }
-        prefillDrafts(plan, view);
+        SequencesById byId = new SequencesById(view);
+        prefillDrafts(plan, byId);
         int tokensLeft = limits.maxTokensPerStep() - plan.totalTokens();
         if (tokensLeft <= 0) {
             return plan;
         }
-        Map<Long, SequenceView> running = new HashMap<>();
-        for (SequenceView s : view.running()) {
-            running.put(s.id(), s);
-        }
         KvCacheView kv = view.kvCache();
-        int free = freeAfter(plan, view, running, kv);
+        int free = freeAfter(plan, byId, kv);
 
         // who may get a draft, and how long it may be given the budgets left (in plan order)
         List<SequenceView> candidates = new ArrayList<>();
@@ -157,7 +154,7 @@ public final class SpeculativeScheduler implements Scheduler {
         int longest = 0;
         for (int i = 0; i < plan.scheduled().size() && tokensLeft > 0; i++) {
             ScheduledWork w = plan.scheduled().get(i);
-            SequenceView s = running.get(w.sequenceId());
+            SequenceView s = byId.running(w.sequenceId());
             if (w.draft() != null || w.numTokens() != 1 || s == null || s.state() != SequenceState.RUNNING
                     || s.pendingTokens() != 1) {
                 continue;
@@ -212,17 +209,10 @@ public final class SpeculativeScheduler implements Scheduler {
      * Hands the drafter the sequences whose prompt this plan processes, so that it can take them in
      * with the prefill ({@link Drafter#prefill}). A failure only costs the drafter its state for them.
      */
-    private void prefillDrafts(StepPlan plan, SchedulerView view) {
-        Map<Long, SequenceView> byId = new HashMap<>();
-        for (SequenceView s : view.waiting()) {
-            byId.put(s.id(), s);
-        }
-        for (SequenceView s : view.running()) {
-            byId.put(s.id(), s);
-        }
+    private void prefillDrafts(StepPlan plan, SequencesById byId) {
         List<SequenceView> prompts = new ArrayList<>();
         for (ScheduledWork w : plan.scheduled()) {
-            SequenceView s = byId.get(w.sequenceId());
+            SequenceView s = byId.any(w.sequenceId());
             // a request that ends within two tokens of its prompt never gets a draft (see draftCap)
             if (w.draft() == null && s != null && s.pendingTokens() > 1 && s.maxTokens() - s.generatedCount() >= 3) {
                 prompts.add(s);
@@ -302,31 +292,55 @@ public final class SpeculativeScheduler implements Scheduler {
     }
 
     /** KV blocks free once the base plan's preemptions and work are applied. */
-    private static int freeAfter(StepPlan plan, SchedulerView view, Map<Long, SequenceView> running, KvCacheView kv) {
+    private static int freeAfter(StepPlan plan, SequencesById byId, KvCacheView kv) {
         int free = kv.freeBlocks();
         for (long id : plan.preempted()) {
-            SequenceView s = running.get(id);
+            SequenceView s = byId.running(id);
             if (s != null) {
                 free += s.allocatedBlocks();
             }
         }
-        Map<Long, SequenceView> waiting = null;
         for (ScheduledWork w : plan.scheduled()) {
-            SequenceView s = running.get(w.sequenceId());
-            if (s == null) {
-                if (waiting == null) {
-                    waiting = new HashMap<>();
-                    for (SequenceView x : view.waiting()) {
-                        waiting.put(x.id(), x);
-                    }
-                }
-                s = waiting.get(w.sequenceId());
-            }
+            SequenceView s = byId.any(w.sequenceId());
             if (s != null) {
                 free -= kv.blocksNeeded(s, w.numTokens());
             }
         }
         return free;
+    }
+
+    /** The view's sequences by id, built once per step: the running ones at once, the waiting ones when first asked for. */
+    private static final class SequencesById {
+        private final SchedulerView view;
+        private final Map<Long, SequenceView> running = new HashMap<>();
+        private Map<Long, SequenceView> waiting;
+
+        SequencesById(SchedulerView view) {
+            this.view = view;
+            for (SequenceView s : view.running()) {
+                running.put(s.id(), s);
+            }
+        }
+
+        /** A running sequence, or null. */
+        SequenceView running(long id) {
+            return running.get(id);
+        }
+
+        /** A running or waiting sequence, or null. */
+        SequenceView any(long id) {
+            SequenceView s = running.get(id);
+            if (s != null) {
+                return s;
+            }
+            if (waiting == null) {
+                waiting = new HashMap<>();
+                for (SequenceView x : view.waiting()) {
+                    waiting.put(x.id(), x);
+                }
+            }
+            return waiting.get(id);
+        }
     }
 
     @Override
