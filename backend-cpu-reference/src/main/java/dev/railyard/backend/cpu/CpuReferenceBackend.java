@@ -45,7 +45,7 @@ public final class CpuReferenceBackend implements Backend {
     private final TransformerWeights weights;
     private final BackendInfo info;
     private final ComputeTeams.Lease pool;
-    private final Arena scratchArena;
+    private final Arena weightArena;
     private final WorkerScratch[] scratch;
     private final PagedKvCache cache;
     private final PagedAttention attention;
@@ -58,8 +58,8 @@ public final class CpuReferenceBackend implements Backend {
     private float[] logitRows = new float[0];
     private boolean closed;
 
-    private CpuReferenceBackend(ModelConfig c, TransformerWeights w, BackendInfo info, int threads, int maxContext,
-                                int numBlocks, int blockSize, boolean kvBfloat16) {
+    private CpuReferenceBackend(ModelConfig c, TransformerWeights w, Arena weightArena, BackendInfo info, int threads,
+                                int maxContext, int numBlocks, int blockSize, boolean kvBfloat16) {
         this.config = c;
         this.weights = w;
         this.info = info;
@@ -70,11 +70,10 @@ public final class CpuReferenceBackend implements Backend {
         this.validator = new StepValidator(c.vocabSize(), numBlocks, blockSize, info.maxTokensPerStep(),
                 info.maxSequencesPerStep(), maxContext);
         this.buf = new StepBuffers(c.hiddenSize(), c.queryDim(), c.keyValueDim(), c.intermediateSize(), rope.half());
-        this.scratchArena = Arena.ofShared();
-        int maxK = Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), c.queryDim());
+        this.weightArena = weightArena;
         this.scratch = new WorkerScratch[threads];
         for (int i = 0; i < threads; i++) {
-            scratch[i] = new WorkerScratch(scratchArena, maxK, c.queriesPerKeyValueHead(), maxContext);
+            scratch[i] = new WorkerScratch(c.queriesPerKeyValueHead(), maxContext);
         }
         this.pool = ComputeTeams.acquire(threads);
     }
@@ -88,9 +87,23 @@ public final class CpuReferenceBackend implements Backend {
         if (c.headDim() % 2 != 0) {
             throw new ModelFormatException("head_dim must be even for RoPE, was " + c.headDim());
         }
-        ctx.progress().accept("cpu-reference: binding " + model.weights().names().size() + " tensors of "
-                + model.name() + " (" + c.storedDType() + ", read in place)");
-        TransformerWeights w = TransformerWeights.bind(c, model.weights());
+        ctx.progress().accept("cpu-reference: packing the " + model.weights().names().size() + " tensors of "
+                + model.name() + " (" + c.storedDType() + ") for the batched kernels");
+        long packStart = System.nanoTime();
+        Arena weightArena = Arena.ofShared();
+        try {
+            TransformerWeights w = TransformerWeights.bind(c, model.weights(), weightArena);
+            ctx.progress().accept(String.format(Locale.ROOT, "cpu-reference: packed %.1f MiB of matrices in %.1f s",
+                    w.packedBytes() / (double) (1 << 20), (System.nanoTime() - packStart) / 1e9));
+            return open(c, w, weightArena, cfg, ctx);
+        } catch (RuntimeException | Error e) {
+            weightArena.close();
+            throw e;
+        }
+    }
+
+    private static CpuReferenceBackend open(ModelConfig c, TransformerWeights w, Arena weightArena,
+                                            CpuBackendConfig cfg, BackendContext ctx) {
         int blockSize = ctx.blockSize();
         boolean kvBfloat16 = cfg.kvBfloat16();
         long bytesPerBlock = PagedKvCache.bytesFor(c.numLayers(), 1, blockSize, c.numKeyValueHeads(), c.headDim(),
@@ -116,7 +129,7 @@ public final class CpuReferenceBackend implements Backend {
                         BackendCapability.MULTI_POSITION_LOGITS), 0.0);
         ctx.progress().accept(String.format(Locale.ROOT, "cpu-reference: KV pool of %d blocks x %d positions (%.1f MiB, %s), %s",
                 numBlocks, blockSize, numBlocks * (double) bytesPerBlock / (1 << 20), kvBfloat16 ? "bfloat16" : "float32", device));
-        return new CpuReferenceBackend(c, w, info, threads, maxContext, numBlocks, blockSize, kvBfloat16);
+        return new CpuReferenceBackend(c, w, weightArena, info, threads, maxContext, numBlocks, blockSize, kvBfloat16);
     }
 
     private static String vectorIsa() {
@@ -202,7 +215,7 @@ public final class CpuReferenceBackend implements Backend {
         // 1. input norm
         perToken(tokens, t -> RmsNorm.apply(x, t * hidden, lw.inputNorm(), eps, xn, t * hidden, hidden));
         // 2. q, k, v projections
-        gemm(xn, hidden, tokens, false, null, new Linear[] {lw.q(), lw.k(), lw.v()}, new float[][] {buf.q, buf.k, buf.v});
+        gemm(xn, hidden, tokens, false, null, new PackedLinear[] {lw.q(), lw.k(), lw.v()}, new float[][] {buf.q, buf.k, buf.v});
         // 3. RoPE, then K/V into the pool
         List<SequenceSlice> slices = batch.slices();
         int[] positions = batch.positions();
@@ -229,18 +242,18 @@ public final class CpuReferenceBackend implements Backend {
             }
         });
         // 5. output projection, added to the residual stream
-        gemm(buf.attn, qDim, tokens, true, null, new Linear[] {lw.o()}, new float[][] {x});
+        gemm(buf.attn, qDim, tokens, true, null, new PackedLinear[] {lw.o()}, new float[][] {x});
         // 6. post-attention norm
         perToken(tokens, t -> RmsNorm.apply(x, t * hidden, lw.postNorm(), eps, xn, t * hidden, hidden));
         // 7. gate and up, then silu(gate) * up on this worker's columns
         gemm(xn, hidden, tokens, false, (s, from, to) -> {
-            MatMul.run(lw.up(), xn, hidden, tokens, buf.up, inter, from, to, false, s);
+            MatMul.run(lw.up(), xn, hidden, tokens, buf.tiles, buf.up, inter, from, to, false, s);
             for (int t = 0; t < tokens; t++) {
                 swiglu(buf.gate, buf.up, t * inter + from, to - from);
             }
-        }, new Linear[] {lw.gate()}, new float[][] {buf.gate});
+        }, new PackedLinear[] {lw.gate()}, new float[][] {buf.gate});
         // 8. down projection, added to the residual stream
-        gemm(buf.gate, inter, tokens, true, null, new Linear[] {lw.down()}, new float[][] {x});
+        gemm(buf.gate, inter, tokens, true, null, new PackedLinear[] {lw.down()}, new float[][] {x});
     }
 
     /** Below this many tokens, per-token work runs on the calling thread: a region costs more than it. */
@@ -273,7 +286,8 @@ public final class CpuReferenceBackend implements Backend {
      * a worker slowed by something else on the machine simply takes fewer chunks and the region
      * ends nearly together; where a row is computed never changes its value.
      */
-    private void gemm(float[] x, int ldx, int tokens, boolean accumulate, AfterChunk after, Linear[] ws, float[][] ys) {
+    private void gemm(float[] x, int ldx, int tokens, boolean accumulate, AfterChunk after, PackedLinear[] ws, float[][] ys) {
+        transposeTiles(x, ldx, tokens, ws[0].cols());
         int[] first = new int[ws.length + 1];
         for (int i = 0; i < ws.length; i++) {
             first[i + 1] = first[i] + ws[i].rows();
@@ -297,13 +311,33 @@ public final class CpuReferenceBackend implements Backend {
                 if (!nextItem.compareAndSet(cur, end)) {
                     continue;
                 }
-                Linear lin = ws[m];
+                PackedLinear lin = ws[m];
                 int from = cur - first[m];
                 int to = end - first[m];
-                MatMul.run(lin, x, ldx, tokens, ys[m], lin.rows(), from, to, accumulate, s);
+                MatMul.run(lin, x, ldx, tokens, buf.tiles, ys[m], lin.rows(), from, to, accumulate, s);
                 if (after != null) {
                     after.run(s, from, to);
                 }
+            }
+        });
+    }
+
+    /** x into {@code buf.tiles} for the kernels of a product of more than one token, tiles split over the workers. */
+    private void transposeTiles(float[] x, int ldx, int tokens, int k) {
+        if (tokens < 2) {
+            return;
+        }
+        int count = MatMul.tileCount(tokens);
+        float[] tiles = buf.tiles;
+        if (tokens < INLINE_TOKENS) {
+            for (int i = 0; i < count; i++) {
+                MatMul.transposeTile(x, ldx, tokens, k, i, tiles);
+            }
+            return;
+        }
+        pool.run((w, ws) -> {
+            for (int i = ComputePool.splitFrom(count, w, ws, 1); i < ComputePool.splitTo(count, w, ws, 1); i++) {
+                MatMul.transposeTile(x, ldx, tokens, k, i, tiles);
             }
         });
     }
@@ -342,7 +376,7 @@ public final class CpuReferenceBackend implements Backend {
         float[] xr = logitRows;
         float[] out = logits;
         perToken(rows, r -> RmsNorm.apply(x, idx[r] * hidden, weights.finalNorm(), eps, xr, r * hidden, hidden));
-        gemm(xr, hidden, rows, false, null, new Linear[] {weights.lmHead()}, new float[][] {out});
+        gemm(xr, hidden, rows, false, null, new PackedLinear[] {weights.lmHead()}, new float[][] {out});
         return new Logits(out, rows, vocab);
     }
 
@@ -354,6 +388,6 @@ public final class CpuReferenceBackend implements Backend {
         closed = true;
         pool.close();
         cache.close();
-        scratchArena.close();
+        weightArena.close();
     }
 }

@@ -2,36 +2,36 @@ package dev.railyard.backend.cpu;
 
 import static dev.railyard.backend.cpu.VectorMath.F;
 import static dev.railyard.backend.cpu.VectorMath.L;
-import static dev.railyard.backend.cpu.VectorMath.LE;
-import static dev.railyard.backend.cpu.VectorMath.SH;
-import static dev.railyard.backend.cpu.VectorMath.SUMS;
 import static dev.railyard.backend.cpu.VectorMath.VI;
 
-import dev.railyard.spi.model.DType;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * {@code y = x · Wᵀ (+ bias)}, or {@code y += x · Wᵀ (+ bias)}, for a range of W's rows: the part
- * of a matrix product one worker computes. All tokens of the step go through each weight row
+ * of a matrix product one worker computes. All tokens of the step go through each weight block
  * together, so a step reads each weight once whatever its size.
  *
- * <p>Shapes: few tokens (decode) use kernels that widen bf16/f16 weights on the fly, sixteen
- * rows at a time; more tokens widen a panel of sixteen rows to float32 once and run a 4×4
- * register-blocked kernel over it for every four tokens. All paths give identical bits for a
- * given (token, row) pair (see {@link GemmKernels}).
+ * <p>Loop order: blocks of tokens (their activations transposed in tiles, at most {@link
+ * #TOKEN_BLOCK_BYTES}, kept in L2) × groups of {@link #GROUP_BLOCKS} blocks of 32 packed rows ×
+ * tiles, each through one outer-product kernel of {@link GemmKernels}. The lead tile (one or two
+ * tokens) reads a group's blocks from memory together, in several streams at once; the tiles of
+ * up to {@link #TILE_TOKENS} tokens then use each block from cache. One token (decode) is just the
+ * lead tile and reads its activation row in place. Every path gives the bits of
+ * {@code acc = fma(x[k], w[k], acc)} over k from 0, so a (token, row) pair's value never
+ * depends on the tile it falls in.
  */
 final class MatMul {
 
-    /** Weight rows per panel (and the alignment of thread splits). */
-    static final int PANEL = 16;
-    /** From this many tokens on, weights are widened into a panel and the 4×4 kernel is used. */
-    static final int BATCH_MIN_TOKENS = 9;
+    /** Rows of a packed block, and the alignment of thread splits. */
+    static final int PANEL = PackedLinear.BLOCK_ROWS;
+    /** Most tokens in one kernel tile (24 accumulators for 32 rows). */
+    static final int TILE_TOKENS = 12;
+    /** Bytes of (transposed) activations one token block may take, to stay in a core's L2 across weight blocks. */
+    static final int TOKEN_BLOCK_BYTES = 768 * 1024;
+    /** Floats of the output tile a worker's scratch must hold. */
+    static final int OUT_TILE = TILE_TOKENS * PANEL * 4;
 
     private MatMul() {
     }
@@ -39,253 +39,116 @@ final class MatMul {
     /**
      * Computes rows {@code [nFrom, nTo)} of W against {@code tokens} rows of x.
      *
-     * @param w the weight
+     * @param w the packed weight
      * @param x activations, token t at {@code x[t * ldx ..]}, {@code w.cols()} wide
+     * @param tiles x transposed by {@link #transposeTile} (every tile), when {@code tokens > 1}
      * @param y output, token t, row n at {@code y[t * ldy + n]}
      * @param accumulate add into y (a residual connection) instead of overwriting it
      */
-    static void run(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+    static void run(PackedLinear w, float[] x, int ldx, int tokens, float[] tiles, float[] y, int ldy, int nFrom, int nTo,
                     boolean accumulate, WorkerScratch s) {
         if (nFrom >= nTo || tokens == 0) {
             return;
         }
+        if (!VectorMath.WIDE16) {
+            portable(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate);
+            return;
+        }
         int k = w.cols();
-        if (!VectorMath.WIDE16 || k % L != 0) {
-            generic(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate);
-            return;
+        float[] xt = tokens == 1 ? x : tiles;
+        int count = tileCount(tokens);
+        int tilesPerBlock = Math.max(1, TOKEN_BLOCK_BYTES / (TILE_TOKENS * k * Float.BYTES));
+        int bTo = (nTo + PANEL - 1) / PANEL;
+        for (int i0 = 0; i0 < count; i0 += tilesPerBlock) {
+            int i1 = Math.min(count, i0 + tilesPerBlock);
+            for (int g = nFrom / PANEL; g < bTo; g += GROUP_BLOCKS) {
+                int gEnd = Math.min(bTo, g + GROUP_BLOCKS);
+                if (i0 == 0) {
+                    lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s);
+                }
+                for (int b = g; b < gEnd; b++) {
+                    for (int i = Math.max(1, i0); i < i1; i++) {
+                        int t0 = tileStart(i);
+                        int tt = tileTokens(i, tokens);
+                        GemmKernels.tile(w.bf16(), tt, 1, w.data(), b * w.blockBytes(), w.blockBytes(), xt, t0 * k, k, s.out);
+                        store(s.out, tt, PANEL, b * PANEL, w, y, t0 * ldy, ldy, nFrom, nTo, accumulate);
+                    }
+                }
+            }
         }
-        if (tokens < BATCH_MIN_TOKENS) {
-            direct(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, s.acc);
-        } else {
-            panels(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, s);
-        }
-    }
-
-    /** The most tokens {@link #fewTokens} takes in one pass. */
-    static final int FEW_TOKENS_MAX = BATCH_MIN_TOKENS - 1;
-    /** Weight rows per tile of the few-token kernels, by token count (keep in step with gen_kernels.py). */
-    private static final int[] FEW_TOKEN_ROWS = {0, 0, 8, 8, 4, 4, 4, 2, 2};
-
-    private static void direct(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
-                               boolean accumulate, float[] acc) {
-        if (tokens > 1 && tokens <= FEW_TOKENS_MAX && w.dtype() != DType.F16) {
-            fewTokens(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, acc);
-            return;
-        }
-        tokenByToken(w, x, ldx, tokens, y, ldy, nFrom, nTo, accumulate, acc);
     }
 
     /**
-     * All {@code tokens} (2 to 8) in one tile against a few weight rows at a time, the weights read
-     * once in their stored dtype (widened in registers): a step of a few tokens (speculative
-     * verification, a handful of sequences) costs little more than a single token's.
+     * The lead tile (the first one or two tokens) against blocks {@code [g, gEnd)}: several blocks
+     * per kernel, so that their weights come from memory in as many concurrent streams (one
+     * sequential stream per core reaches about 6 GB/s here, four about 16); the other tiles then
+     * find the group in cache.
      */
-    private static void fewTokens(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
-                                  boolean accumulate, float[] acc) {
-        MemorySegment seg = w.data();
-        long ws = w.rowBytes();
-        int k = w.cols();
-        boolean f32 = w.dtype() == DType.F32;
-        int rows = FEW_TOKEN_ROWS[tokens];
-        int n = nFrom;
-        for (; n + rows <= nTo; n += rows) {
-            long off = w.rowOffset(n);
-            if (f32) {
-                switch (tokens) {
-                    case 2 -> GemmKernels.dot2x8F32(seg, off, ws, x, 0, ldx, k, acc);
-                    case 3 -> GemmKernels.dot3x8F32(seg, off, ws, x, 0, ldx, k, acc);
-                    case 4 -> GemmKernels.dot4x4F32(seg, off, ws, x, 0, ldx, k, acc);
-                    case 5 -> GemmKernels.dot5x4F32(seg, off, ws, x, 0, ldx, k, acc);
-                    case 6 -> GemmKernels.dot6x4F32(seg, off, ws, x, 0, ldx, k, acc);
-                    case 7 -> GemmKernels.dot7x2F32(seg, off, ws, x, 0, ldx, k, acc);
-                    default -> GemmKernels.dot8x2F32(seg, off, ws, x, 0, ldx, k, acc);
-                }
-            } else {
-                switch (tokens) {
-                    case 2 -> GemmKernels.dot2x8Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                    case 3 -> GemmKernels.dot3x8Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                    case 4 -> GemmKernels.dot4x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                    case 5 -> GemmKernels.dot5x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                    case 6 -> GemmKernels.dot6x4Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                    case 7 -> GemmKernels.dot7x2Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                    default -> GemmKernels.dot8x2Bf16(seg, off, ws, x, 0, ldx, k, acc);
-                }
-            }
-            store(acc, tokens, rows, w.bias(), y, 0, ldy, n, accumulate);
-        }
-        for (; n < nTo; n++) {
-            for (int t = 0; t < tokens; t++) {
-                float v = dot(w.dtype(), seg, w.rowOffset(n), x, t * ldx, k);
-                y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
-            }
+    private static void lead(PackedLinear w, float[] xt, int tt, int g, int gEnd, float[] y, int ldy,
+                             int nFrom, int nTo, boolean accumulate, WorkerScratch s) {
+        int b = g;
+        while (b < gEnd) {
+            int n = gEnd - b >= 4 ? 4 : gEnd - b >= 2 && tt == 2 ? 2 : 1;
+            GemmKernels.tile(w.bf16(), tt, n, w.data(), b * w.blockBytes(), w.blockBytes(), xt, 0, w.cols(), s.out);
+            store(s.out, tt, n * PANEL, b * PANEL, w, y, 0, ldy, nFrom, nTo, accumulate);
+            b += n;
         }
     }
 
-    /** Each token on its own against rows {@code [nFrom, nTo)}: sixteen (f32), eight (bf16) or four rows at a time. */
-    private static void tokenByToken(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
-                                     boolean accumulate, float[] acc) {
-        MemorySegment seg = w.data();
-        long ws = w.rowBytes();
-        int k = w.cols();
-        DType dt = w.dtype();
-        int wide = switch (dt) {
-            case F32 -> 16;
-            case BF16 -> 8;
-            default -> 4;
-        };
-        int n = nFrom;
-        for (; n + wide <= nTo; n += wide) {
-            long off = w.rowOffset(n);
-            for (int t = 0; t < tokens; t++) {
-                switch (dt) {
-                    case F32 -> GemmKernels.dot1x16F32(seg, off, ws, x, t * ldx, ldx, k, acc);
-                    case BF16 -> GemmKernels.dot1x8Bf16(seg, off, ws, x, t * ldx, ldx, k, acc);
-                    default -> GemmKernels.dot1x4F16(seg, off, ws, x, t * ldx, ldx, k, acc);
-                }
-                store(acc, 1, wide, w.bias(), y, t * ldy, ldy, n, accumulate);
-            }
-        }
-        for (; n + 4 <= nTo; n += 4) {
-            long off = w.rowOffset(n);
-            for (int t = 0; t < tokens; t++) {
-                switch (dt) {
-                    case F32 -> GemmKernels.dot1x4F32(seg, off, ws, x, t * ldx, ldx, k, acc);
-                    case BF16 -> GemmKernels.dot1x4Bf16(seg, off, ws, x, t * ldx, ldx, k, acc);
-                    default -> GemmKernels.dot1x4F16(seg, off, ws, x, t * ldx, ldx, k, acc);
-                }
-                store(acc, 1, 4, w.bias(), y, t * ldy, ldy, n, accumulate);
-            }
-        }
-        for (; n < nTo; n++) {
-            for (int t = 0; t < tokens; t++) {
-                float v = dot(dt, seg, w.rowOffset(n), x, t * ldx, k);
-                y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
-            }
-        }
+    /** Tokens of the lead tile. */
+    static final int LEAD_TOKENS = 2;
+    /** Blocks that the lead tile reads together, and that the other tiles then reuse from cache. */
+    static final int GROUP_BLOCKS = 4;
+
+    /** Tiles that {@code tokens} make: the lead tile, then tiles of {@link #TILE_TOKENS} (the last one shorter). */
+    static int tileCount(int tokens) {
+        return 1 + (Math.max(0, tokens - LEAD_TOKENS) + TILE_TOKENS - 1) / TILE_TOKENS;
     }
 
-    /** Bytes of weight rows one row block may take (widened to float32), to stay in a core's L2 cache. */
-    static final int ROW_BLOCK_BYTES = 1024 * 1024;
-    /** Bytes of activations one token block may take, to stay in L2 next to the row block. */
-    static final int TOKEN_BLOCK_BYTES = 384 * 1024;
+    /** The first token of tile {@code i}. */
+    static int tileStart(int i) {
+        return i == 0 ? 0 : LEAD_TOKENS + (i - 1) * TILE_TOKENS;
+    }
 
-    /** Rows per row block for width {@code k}: whole panels, within {@link #ROW_BLOCK_BYTES}. */
-    static int rowBlock(int k) {
-        return Math.max(PANEL, ROW_BLOCK_BYTES / (k * Float.BYTES) / PANEL * PANEL);
+    /** Tokens in tile {@code i} of {@code tokens}. */
+    static int tileTokens(int i, int tokens) {
+        return i == 0 ? Math.min(LEAD_TOKENS, tokens) : Math.min(TILE_TOKENS, tokens - tileStart(i));
     }
 
     /**
-     * Loop order: row blocks (copied or widened to float32 into the worker's panel in one
-     * sequential pass, then in L2) × token blocks × tiles of four tokens (in L1) × every 4-row slice
-     * of the row block.
+     * Tile {@code i} of x into {@code tiles}, transposed: with {@code t0 = tileStart(i)} and {@code
+     * tt = tileTokens(i, tokens)}, token {@code t0 + t} at k goes to {@code tiles[t0 * k + k * tt + t]}.
      */
-    private static void panels(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
-                               boolean accumulate, WorkerScratch s) {
-        int k = w.cols();
-        float[] acc = s.acc;
+    static void transposeTile(float[] x, int ldx, int tokens, int k, int i, float[] tiles) {
+        int t0 = tileStart(i);
+        int tt = tileTokens(i, tokens);
+        int base = t0 * k;
+        for (int t = 0; t < tt; t++) {
+            int src = (t0 + t) * ldx;
+            int dst = base + t;
+            for (int j = 0; j < k; j++) {
+                tiles[dst + j * tt] = x[src + j];
+            }
+        }
+    }
+
+    /** The tile's rows {@code [n0, n0 + rows)} ∩ {@code [nFrom, nTo)} ∩ the matrix, from {@code out} into y. */
+    private static void store(float[] out, int tokens, int rows, int n0, PackedLinear w, float[] y, int yo, int ldy,
+                              int nFrom, int nTo, boolean accumulate) {
+        int from = Math.max(n0, nFrom);
+        int to = Math.min(Math.min(n0 + rows, nTo), w.rows());
         float[] bias = w.bias();
-        int rowBlock = rowBlock(k);
-        int tokenBlock = Math.max(4, TOKEN_BLOCK_BYTES / (k * Float.BYTES) / 4 * 4);
-        for (int b0 = nFrom; b0 < nTo; b0 += rowBlock) {
-            int rows = Math.min(rowBlock, nTo - b0);
-            // one sequential pass brings the block in (widened), then every tile works from L2
-            widen(w, b0, rows, s.panel);
-            MemorySegment src = s.panel;
-            long base = 0;
-            long ws = (long) k * Float.BYTES;
-            int rows4 = rows / 4 * 4;
-            for (int t0 = 0; t0 < tokens; t0 += tokenBlock) {
-                int tEnd = Math.min(tokens, t0 + tokenBlock);
-                int t = t0;
-                for (; t + 4 <= tEnd; t += 4) {
-                    int xo = t * ldx;
-                    int yo = t * ldy;
-                    for (int r = 0; r < rows4; r += 4) {
-                        GemmKernels.dot4x4F32(src, base + r * ws, ws, x, xo, ldx, k, acc);
-                        store(acc, 4, 4, bias, y, yo, ldy, b0 + r, accumulate);
-                    }
-                }
-                for (; t < tEnd; t++) {
-                    for (int r = 0; r < rows4; r += 4) {
-                        GemmKernels.dot1x4F32(src, base + r * ws, ws, x, t * ldx, ldx, k, acc);
-                        store(acc, 1, 4, bias, y, t * ldy, ldy, b0 + r, accumulate);
-                    }
-                }
-                for (int r = rows4; r < rows; r++) {
-                    int n = b0 + r;
-                    for (t = t0; t < tEnd; t++) {
-                        float v = dot(DType.F32, src, base + r * ws, x, t * ldx, k);
-                        y[t * ldy + n] = epilogue(v, bias, n, y, t * ldy + n, accumulate);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Rows {@code [n0, n0 + rows)} of w copied, widened exactly to float32, into {@code panel}. */
-    static void widen(Linear w, int n0, int rows, MemorySegment panel) {
-        MemorySegment seg = w.data();
-        long src = w.rowOffset(n0);
-        long count = (long) rows * w.cols();
-        if (w.dtype() == DType.F32) {
-            MemorySegment.copy(seg, src, panel, 0, count * Float.BYTES);
-            return;
-        }
-        long i = w.dtype() == DType.BF16 ? widenBf16(seg, src, count, panel) : widenF16(seg, src, count, panel);
-        for (; i < count; i++) {
-            short h = seg.get(HALF, src + i * 2);
-            float f = w.dtype() == DType.BF16 ? Float.intBitsToFloat((h & 0xFFFF) << 16) : Float.float16ToFloat(h);
-            panel.set(FLOAT, i * 4, f);
-        }
-    }
-
-    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-
-    /** Widens whole vectors of bfloat16; returns how many elements it did. */
-    private static long widenBf16(MemorySegment seg, long src, long count, MemorySegment panel) {
-        long i = 0;
-        for (; i + L <= count; i += L) {
-            ((IntVector) ShortVector.fromMemorySegment(SH, seg, src + i * 2, LE).convertShape(VectorOperators.S2I, VI, 0))
-                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(panel, i * 4, LE);
-        }
-        return i;
-    }
-
-    /** Widens whole vectors of float16 (same arithmetic as {@link VectorMath#widenF16}); returns how many elements it did. */
-    private static long widenF16(MemorySegment seg, long src, long count, MemorySegment panel) {
-        long i = 0;
-        for (; i + L <= count; i += L) {
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SH, seg, src + i * 2, LE).convertShape(VectorOperators.S2I, VI, 0);
-            IntVector m = h.and(0x7FFF);
-            m.lanewise(VectorOperators.LSHL, 13).add(112 << 23)
-                    .add(112 << 23, m.compare(VectorOperators.GE, 0x7C00)).reinterpretAsFloats()
-                    .blend(((FloatVector) m.convert(VectorOperators.I2F, 0)).mul(0x1p-24f), m.compare(VectorOperators.LT, 0x400).cast(F))
-                    .reinterpretAsInts().or(h.and(0x8000_0000)).reinterpretAsFloats()
-                    .intoMemorySegment(panel, i * 4, LE);
-        }
-        return i;
-    }
-
-    private static void store(float[] acc, int tokens, int rows, float[] bias, float[] y, int yo, int ldy, int n,
-                              boolean accumulate) {
         if (bias == null && !accumulate) {
             for (int t = 0; t < tokens; t++) {
-                System.arraycopy(acc, SUMS + t * rows, y, yo + t * ldy + n, rows);
+                System.arraycopy(out, t * rows + from - n0, y, yo + t * ldy + from, to - from);
             }
             return;
         }
         for (int t = 0; t < tokens; t++) {
-            int row = yo + t * ldy + n;
-            for (int r = 0; r < rows; r++) {
-                float v = acc[SUMS + t * rows + r];
-                if (bias != null) {
-                    v += bias[n + r];
-                }
-                if (accumulate) {
-                    v = y[row + r] + v;
-                }
-                y[row + r] = v;
+            int row = yo + t * ldy;
+            int o = t * rows - n0;
+            for (int n = from; n < to; n++) {
+                y[row + n] = epilogue(out[o + n], bias, n, y, row + n, accumulate);
             }
         }
     }
@@ -297,41 +160,45 @@ final class MatMul {
         return accumulate ? y[at] + v : v;
     }
 
-    private static void generic(Linear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
-                                boolean accumulate) {
-        for (int n = nFrom; n < nTo; n++) {
-            long off = w.rowOffset(n);
+    /**
+     * The same products for any vector width (machines without 512-bit vectors): one token and
+     * one vector of rows at a time, one accumulator chain, the same per-lane FMA order.
+     */
+    static void portable(PackedLinear w, float[] x, int ldx, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                         boolean accumulate) {
+        int k = w.cols();
+        long colBytes = w.columnBytes();
+        float[] acc = new float[PANEL];
+        for (int b = nFrom / PANEL; b * PANEL < nTo; b++) {
+            long base = b * w.blockBytes();
             for (int t = 0; t < tokens; t++) {
-                float v = dot(w.dtype(), w.data(), off, x, t * ldx, w.cols());
-                y[t * ldy + n] = epilogue(v, w.bias(), n, y, t * ldy + n, accumulate);
+                int xo = t * ldx;
+                if (w.bf16()) {
+                    // an int vector of lanes [v, v + L) holds rows v + j (low halves) and 16 + v + j (high)
+                    for (int v = 0; v < 16; v += L) {
+                        FloatVector lo = FloatVector.zero(F);
+                        FloatVector hi = FloatVector.zero(F);
+                        for (int i = 0; i < k; i++) {
+                            IntVector u = IntVector.fromMemorySegment(VI, w.data(), base + i * colBytes + v * 4L, VectorMath.LE);
+                            FloatVector xb = FloatVector.broadcast(F, x[xo + i]);
+                            lo = xb.fma(u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), lo);
+                            hi = xb.fma(u.and(0xFFFF0000).reinterpretAsFloats(), hi);
+                        }
+                        lo.intoArray(acc, v);
+                        hi.intoArray(acc, 16 + v);
+                    }
+                } else {
+                    for (int v = 0; v < PANEL; v += L) {
+                        FloatVector a = FloatVector.zero(F);
+                        for (int i = 0; i < k; i++) {
+                            FloatVector wv = FloatVector.fromMemorySegment(F, w.data(), base + i * colBytes + v * 4L, VectorMath.LE);
+                            a = FloatVector.broadcast(F, x[xo + i]).fma(wv, a);
+                        }
+                        a.intoArray(acc, v);
+                    }
+                }
+                store(acc, 1, PANEL, b * PANEL, w, y, t * ldy, ldy, nFrom, nTo, accumulate);
             }
         }
-    }
-
-    /**
-     * One dot product of any length: the reference shape every kernel reproduces (one vector
-     * accumulator over K in steps of L from 0, a masked last step, then the fixed lane tree).
-     */
-    static float dot(DType dtype, MemorySegment w, long wOff, float[] x, int xo, int k) {
-        FloatVector a = FloatVector.zero(F);
-        int i = 0;
-        for (; i + L <= k; i += L) {
-            FloatVector wv = switch (dtype) {
-                case F32 -> FloatVector.fromMemorySegment(F, w, wOff + (long) i * 4, LE);
-                case BF16 -> VectorMath.bf16(w, wOff + (long) i * 2);
-                default -> VectorMath.f16(w, wOff + (long) i * 2);
-            };
-            a = FloatVector.fromArray(F, x, xo + i).fma(wv, a);
-        }
-        if (i < k) {
-            VectorMask<Float> m = F.indexInRange(i, k);
-            FloatVector wv = switch (dtype) {
-                case F32 -> FloatVector.fromMemorySegment(F, w, wOff + (long) i * 4, LE, m);
-                case BF16 -> VectorMath.bf16(w, wOff + (long) i * 2, VectorMath.SH.indexInRange(i, k));
-                default -> VectorMath.f16(w, wOff + (long) i * 2, VectorMath.SH.indexInRange(i, k));
-            };
-            a = FloatVector.fromArray(F, x, xo + i, m).fma(wv, a);
-        }
-        return VectorMath.sumLanes(a);
     }
 }

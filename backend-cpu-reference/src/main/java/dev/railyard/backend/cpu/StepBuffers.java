@@ -21,6 +21,8 @@ final class StepBuffers {
     float[] attn;
     float[] gate;
     float[] up;
+    /** The input of the current matrix product, transposed in tiles ({@link MatMul#transposeTile}). */
+    float[] tiles;
     float[] cos;
     float[] sin;
     /** For each flat token, the index of its slice. */
@@ -47,6 +49,7 @@ final class StepBuffers {
         attn = new float[c * queryDim];
         gate = new float[c * intermediate];
         up = new float[c * intermediate];
+        tiles = new float[c * Math.max(Math.max(hidden, queryDim), intermediate)];
         cos = new float[c * ropeHalf];
         sin = new float[c * ropeHalf];
         sliceOf = new int[c];

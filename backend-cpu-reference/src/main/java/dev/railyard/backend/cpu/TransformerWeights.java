@@ -4,20 +4,25 @@ import dev.railyard.spi.model.ModelConfig;
 import dev.railyard.spi.model.ModelFormatException;
 import dev.railyard.spi.model.ModelWeights;
 import dev.railyard.spi.model.TensorView;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model's tensors, checked against the config and grouped per layer. Matrices stay where
- * the host mapped them ({@link Linear}); only the small vectors (norm weights, biases) are
- * copied to float arrays.
+ * The model's tensors, checked against the config and grouped per layer. The matrices are
+ * repacked once for the GEMM kernels ({@link PackedLinear}, in the arena given to {@link #bind});
+ * the embedding table is read in place (one row per token), and the small vectors (norm weights,
+ * biases) are copied to float arrays. Pages of a memory-mapped file that packing read are given
+ * back to the OS afterwards ({@link MemorySegment#unload}), so what stays resident is the packed
+ * copy, not both.
  *
- * @param embedding {@code model.embed_tokens.weight} [vocab, hidden]
+ * @param embedding {@code model.embed_tokens.weight} [vocab, hidden], where the host put it
  * @param layers per-layer weights
  * @param finalNorm {@code model.norm.weight}
  * @param lmHead {@code lm_head.weight}, or the embedding when tied
  */
-record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNorm, Linear lmHead) {
+record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNorm, PackedLinear lmHead) {
 
     /**
      * One decoder layer.
@@ -32,11 +37,12 @@ record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNor
      * @param up SwiGLU up [intermediate, hidden]
      * @param down SwiGLU down [hidden, intermediate]
      */
-    record Layer(float[] inputNorm, Linear q, Linear k, Linear v, Linear o, float[] postNorm,
-                 Linear gate, Linear up, Linear down) {
+    record Layer(float[] inputNorm, PackedLinear q, PackedLinear k, PackedLinear v, PackedLinear o, float[] postNorm,
+                 PackedLinear gate, PackedLinear up, PackedLinear down) {
     }
 
-    static TransformerWeights bind(ModelConfig c, ModelWeights w) {
+    /** Checks and binds the tensors of {@code w}, packing the matrices into {@code arena}. */
+    static TransformerWeights bind(ModelConfig c, ModelWeights w, Arena arena) {
         long h = c.hiddenSize();
         long qd = c.queryDim();
         long kvd = c.keyValueDim();
@@ -47,23 +53,26 @@ record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNor
             String p = "model.layers." + i + ".";
             layers.add(new Layer(
                     vector(w, p + "input_layernorm.weight", h),
-                    linear(w, p + "self_attn.q_proj", qd, h, c.qkvBias()),
-                    linear(w, p + "self_attn.k_proj", kvd, h, c.qkvBias()),
-                    linear(w, p + "self_attn.v_proj", kvd, h, c.qkvBias()),
-                    linear(w, p + "self_attn.o_proj", h, qd, c.outputProjectionBias()),
+                    packed(linear(w, p + "self_attn.q_proj", qd, h, c.qkvBias()), arena),
+                    packed(linear(w, p + "self_attn.k_proj", kvd, h, c.qkvBias()), arena),
+                    packed(linear(w, p + "self_attn.v_proj", kvd, h, c.qkvBias()), arena),
+                    packed(linear(w, p + "self_attn.o_proj", h, qd, c.outputProjectionBias()), arena),
                     vector(w, p + "post_attention_layernorm.weight", h),
-                    linear(w, p + "mlp.gate_proj", inter, h, c.mlpBias()),
-                    linear(w, p + "mlp.up_proj", inter, h, c.mlpBias()),
-                    linear(w, p + "mlp.down_proj", h, inter, c.mlpBias())));
+                    packed(linear(w, p + "mlp.gate_proj", inter, h, c.mlpBias()), arena),
+                    packed(linear(w, p + "mlp.up_proj", inter, h, c.mlpBias()), arena),
+                    packed(linear(w, p + "mlp.down_proj", h, inter, c.mlpBias()), arena)));
         }
         float[] norm = vector(w, "model.norm.weight", h);
-        Linear head;
-        if (c.tieWordEmbeddings()) {
-            head = embedding;
-        } else {
-            head = Linear.of(w.require("lm_head.weight", c.vocabSize(), h), null);
+        Linear head = c.tieWordEmbeddings() ? embedding : Linear.of(w.require("lm_head.weight", c.vocabSize(), h), null);
+        return new TransformerWeights(embedding, List.copyOf(layers), norm, packed(head, arena));
+    }
+
+    private static PackedLinear packed(Linear l, Arena arena) {
+        PackedLinear p = PackedLinear.pack(l, arena);
+        if (l.data().isMapped()) {
+            l.data().unload();
         }
-        return new TransformerWeights(embedding, List.copyOf(layers), norm, head);
+        return p;
     }
 
     private static Linear linear(ModelWeights w, String prefix, long out, long in, boolean bias) {
@@ -80,9 +89,14 @@ record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNor
         return t.toFloatArray();
     }
 
-    /** Bytes of weights one decode step reads: every layer matrix, the head, one embedding row. */
+    /** Bytes of weights one decode step reads: every packed matrix and one embedding row. */
     long bytesPerToken() {
-        long sum = embedding.rowBytes() + lmHead.byteSize();
+        return embedding.rowBytes() + packedBytes();
+    }
+
+    /** Bytes of the packed matrices (the head included). */
+    long packedBytes() {
+        long sum = lmHead.byteSize();
         for (Layer l : layers) {
             sum += l.q.byteSize() + l.k.byteSize() + l.v.byteSize() + l.o.byteSize()
                     + l.gate.byteSize() + l.up.byteSize() + l.down.byteSize();

@@ -18,10 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>horizontal sums never use {@code reduceLanes(ADD)} (whose order is unspecified and
  *       differs between the interpreter and C2); they use one fixed pairwise tree, lane {@code i}
- *       with lane {@code i ^ s} for {@code s = L/2, L/4, ..., 1}, whether done one vector at a
- *       time ({@link #sumLanes}), sixteen at a time (the transposing tree written inline in
- *       {@link GemmKernels}, and {@link #sumLanes16}) or in scalar code ({@link #sumLanesScalar}) —
- *       all give identical bits because float addition is commutative;
+ *       with lane {@code i ^ s} for {@code s = L/2, L/4, ..., 1}, whether done in vectors
+ *       ({@link #sumLanes}) or in scalar code ({@link #sumLanesScalar}) — both give identical
+ *       bits because float addition is commutative;
  *   <li>{@link #exp} is a polynomial of FMA, add and multiply only (no SVML intrinsic);
  *   <li>bfloat16 and float16 weights are widened exactly with integer operations.
  * </ul>
@@ -34,47 +33,26 @@ final class VectorMath {
     static final VectorSpecies<Integer> VI = VectorSpecies.of(int.class, F.vectorShape());
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** {@code true} when the 16-way transposing reduction is available (512-bit floats). */
+    /** {@code true} with 512-bit float vectors: the generated GEMM kernels and the lane tree in vectors. */
     static final boolean WIDE16 = L == 16;
 
-    static final VectorMask<Float> M8;
-    static final VectorMask<Float> M4;
-    static final VectorMask<Float> M2;
-    static final VectorMask<Float> M1;
     static final VectorShuffle<Float> X8;
     static final VectorShuffle<Float> X4;
     static final VectorShuffle<Float> X2;
     static final VectorShuffle<Float> X1;
-    static final VectorShuffle<Float> BITREV;
-    /** Lane {@code i} of the 16-way tree's result holds accumulator {@code BITREV4[i]}. */
-    static final int[] BITREV4 = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
 
     static {
         if (WIDE16) {
-            M8 = maskBit(8);
-            M4 = maskBit(4);
-            M2 = maskBit(2);
-            M1 = maskBit(1);
             X8 = xorShuffle(8);
             X4 = xorShuffle(4);
             X2 = xorShuffle(2);
             X1 = xorShuffle(1);
-            BITREV = VectorShuffle.fromArray(F, BITREV4, 0);
         } else {
-            M8 = M4 = M2 = M1 = null;
-            X8 = X4 = X2 = X1 = BITREV = null;
+            X8 = X4 = X2 = X1 = null;
         }
     }
 
     private VectorMath() {
-    }
-
-    private static VectorMask<Float> maskBit(int s) {
-        boolean[] bits = new boolean[L];
-        for (int i = 0; i < L; i++) {
-            bits[i] = (i & s) != 0;
-        }
-        return VectorMask.fromArray(F, bits, 0);
     }
 
     private static VectorShuffle<Float> xorShuffle(int s) {
@@ -83,53 +61,6 @@ final class VectorMath {
             idx[i] = i ^ s;
         }
         return VectorShuffle.fromArray(F, idx, 0);
-    }
-
-    /** Lanes of {@code a} where bit {@code s} of the lane index is 0, of {@code b} elsewhere, each summed with its partner lane. */
-    private static FloatVector comb(FloatVector a, FloatVector b, VectorMask<Float> m, VectorShuffle<Float> x) {
-        FloatVector keep = a.blend(b, m);
-        FloatVector swap = b.blend(a, m).rearrange(x);
-        return keep.add(swap);
-    }
-
-    /** Floats a kernel's {@code acc} scratch must hold. */
-    static final int ACC_SIZE = 16 * L + L + 32;
-    /** Where {@link #sumLanes16} leaves its sums in {@code acc}. */
-    static final int SUMS = 16 * L + L;
-
-    /**
-     * Lane sums of {@code count} (1 to 16) accumulators stored at {@code acc[j * L ..]}; the sum of
-     * accumulator {@code j} goes to {@code acc[SUMS + j]}. {@code acc} holds {@link #ACC_SIZE}
-     * floats.
-     */
-    static void sumLanes16(float[] acc, int count) {
-        if (WIDE16) {
-            FloatVector c0 = comb(at(acc, 0, count), at(acc, 1, count), M8, X8);
-            FloatVector c1 = comb(at(acc, 2, count), at(acc, 3, count), M8, X8);
-            FloatVector c2 = comb(at(acc, 4, count), at(acc, 5, count), M8, X8);
-            FloatVector c3 = comb(at(acc, 6, count), at(acc, 7, count), M8, X8);
-            FloatVector c4 = comb(at(acc, 8, count), at(acc, 9, count), M8, X8);
-            FloatVector c5 = comb(at(acc, 10, count), at(acc, 11, count), M8, X8);
-            FloatVector c6 = comb(at(acc, 12, count), at(acc, 13, count), M8, X8);
-            FloatVector c7 = comb(at(acc, 14, count), at(acc, 15, count), M8, X8);
-            FloatVector d0 = comb(c0, c1, M4, X4);
-            FloatVector d1 = comb(c2, c3, M4, X4);
-            FloatVector d2 = comb(c4, c5, M4, X4);
-            FloatVector d3 = comb(c6, c7, M4, X4);
-            FloatVector e0 = comb(d0, d1, M2, X2);
-            FloatVector e1 = comb(d2, d3, M2, X2);
-            comb(e0, e1, M1, X1).rearrange(BITREV).intoArray(acc, SUMS);
-            return;
-        }
-        int work = 16 * L;
-        for (int j = 0; j < count; j++) {
-            System.arraycopy(acc, j * L, acc, work, L);
-            acc[SUMS + j] = sumLanesScalar(acc, work);
-        }
-    }
-
-    private static FloatVector at(float[] acc, int j, int count) {
-        return FloatVector.fromArray(F, acc, (j < count ? j : j % count) * L);
     }
 
     /** The lane sum of one vector by the fixed pairwise tree. */

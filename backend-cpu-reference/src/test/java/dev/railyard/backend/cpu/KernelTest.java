@@ -86,31 +86,52 @@ class KernelTest {
     }
 
     @Test
-    void laneTreesAgree() {
+    void vectorAndScalarLaneTreesAgree() {
         SplittableRandom r = new SplittableRandom(2);
-        float[] acc = new float[VectorMath.ACC_SIZE];
-        float[] copy = new float[16 * L];
+        float[] a = new float[L];
         for (int it = 0; it < 1000; it++) {
-            for (int i = 0; i < 16 * L; i++) {
-                acc[i] = (float) r.nextGaussian();
+            for (int i = 0; i < L; i++) {
+                a[i] = (float) r.nextGaussian();
             }
-            System.arraycopy(acc, 0, copy, 0, copy.length);
-            VectorMath.sumLanes16(acc, 16);
-            for (int j = 0; j < 16; j++) {
-                float one = VectorMath.sumLanes(FloatVector.fromArray(VectorMath.F, copy, j * L));
-                float[] tmp = java.util.Arrays.copyOfRange(copy, j * L, j * L + L);
-                float scalar = VectorMath.sumLanesScalar(tmp, 0);
-                assertThat(acc[VectorMath.SUMS + j]).isEqualTo(one).isEqualTo(scalar);
-            }
+            float vector = VectorMath.sumLanes(FloatVector.fromArray(VectorMath.F, a, 0));
+            assertThat(VectorMath.sumLanesScalar(a.clone(), 0)).isEqualTo(vector);
         }
     }
 
-    /** Every (token, row) product from {@link MatMul#run}, for any batch size and row range, equals {@link MatMul#dot}. */
+    /** The product of one token row with one weight row as every GEMM path must compute it: sequential FMAs from 0. */
+    private static float reference(Linear w, int row, float[] x, int xo) {
+        float acc = 0f;
+        for (int i = 0; i < w.cols(); i++) {
+            float wi = switch (w.dtype()) {
+                case F32 -> w.data().get(F32, w.rowOffset(row) + 4L * i);
+                case BF16 -> Float.intBitsToFloat((w.data().get(I16, w.rowOffset(row) + 2L * i) & 0xFFFF) << 16);
+                default -> Float.float16ToFloat(w.data().get(I16, w.rowOffset(row) + 2L * i));
+            };
+            acc = Math.fma(x[xo + i], wi, acc);
+        }
+        return acc;
+    }
+
+    /** x transposed in tiles, as the backend hands it to {@link MatMul#run}. */
+    private static float[] tiles(float[] x, int ldx, int tokens, int k) {
+        float[] tiles = new float[tokens * k];
+        for (int i = 0; i < MatMul.tileCount(tokens); i++) {
+            MatMul.transposeTile(x, ldx, tokens, k, i, tiles);
+        }
+        return tiles;
+    }
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Every (token, row) product from {@link MatMul#run} and from its portable path, for any batch
+     * size, row range and K, equals the sequential-FMA reference over the unpacked weights.
+     */
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"F32", "BF16", "F16"})
     void everyGemmPathGivesTheReferenceBits(DType dtype) {
         for (int k : new int[] {64, 96, 40, 7}) {
-            int rows = 53;
+            int rows = 181; // five full blocks of 32 and a partial one
             InMemoryWeights w = new InMemoryWeights();
             TensorView t = w.allocate("w", dtype, rows, k);
             SplittableRandom r = new SplittableRandom(k);
@@ -118,7 +139,7 @@ class KernelTest {
                 float f = (float) r.nextGaussian();
                 short h = dtype == DType.BF16 ? (short) (Float.floatToRawIntBits(f) >>> 16) : Float.floatToFloat16(f);
                 if (dtype == DType.F32) {
-                    t.data().setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, f);
+                    t.data().setAtIndex(F32, i, f);
                 } else {
                     t.data().setAtIndex(I16, i, h);
                 }
@@ -128,23 +149,28 @@ class KernelTest {
                 bias[i] = (float) r.nextGaussian();
             }
             Linear lin = new Linear("w", t.data(), dtype, rows, k, bias);
-            WorkerScratch s;
+            WorkerScratch s = new WorkerScratch(1, 16);
             try (Arena arena = Arena.ofConfined()) {
-                s = new WorkerScratch(arena, k, 1, 16);
-                for (int tokens : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 11}) {
+                PackedLinear packed = PackedLinear.pack(lin, arena);
+                for (int tokens : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 25, 31}) {
                     int ldx = k + 3;
                     float[] x = new float[tokens * ldx];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = (float) r.nextGaussian();
                     }
-                    for (int[] range : new int[][] {{0, rows}, {16, 48}, {0, 17}, {5, 53}}) {
+                    for (int[] range : new int[][] {{0, rows}, {32, 160}, {0, 17}, {5, 181}, {64, 96}}) {
                         float[] y = new float[tokens * rows];
-                        MatMul.run(lin, x, ldx, tokens, y, rows, range[0], range[1], false, s);
+                        float[] yPortable = new float[tokens * rows];
+                        MatMul.run(packed, x, ldx, tokens, tiles(x, ldx, tokens, k), y, rows, range[0], range[1], false, s);
+                        MatMul.portable(packed, x, ldx, tokens, yPortable, rows, range[0], range[1], false);
                         for (int tt = 0; tt < tokens; tt++) {
-                            for (int n = range[0]; n < range[1]; n++) {
-                                float expected = MatMul.dot(dtype, t.data(), lin.rowOffset(n), x, tt * ldx, k) + bias[n];
-                                assertThat(Float.floatToRawIntBits(y[tt * rows + n]))
-                                        .as("%s k=%d tokens=%d token %d row %d", dtype, k, tokens, tt, n)
+                            for (int n = 0; n < rows; n++) {
+                                boolean inRange = n >= range[0] && n < range[1];
+                                float expected = inRange ? reference(lin, n, x, tt * ldx) + bias[n] : 0f;
+                                String what = String.format("%s k=%d tokens=%d token %d row %d", dtype, k, tokens, tt, n);
+                                assertThat(Float.floatToRawIntBits(y[tt * rows + n])).as(what)
+                                        .isEqualTo(Float.floatToRawIntBits(expected));
+                                assertThat(Float.floatToRawIntBits(yPortable[tt * rows + n])).as("portable " + what)
                                         .isEqualTo(Float.floatToRawIntBits(expected));
                             }
                         }
@@ -153,5 +179,45 @@ class KernelTest {
             }
             w.close();
         }
+    }
+
+    /** {@code y += x · Wᵀ} adds each product to what y held, after the bias, in one rounding each. */
+    @Test
+    void accumulateAddsTheProductToTheResidual() {
+        InMemoryWeights w = new InMemoryWeights();
+        int rows = 40;
+        int k = 48;
+        TensorView t = w.allocate("w", DType.F32, rows, k);
+        SplittableRandom r = new SplittableRandom(9);
+        for (long i = 0; i < (long) rows * k; i++) {
+            t.data().setAtIndex(F32, i, (float) r.nextGaussian());
+        }
+        float[] bias = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            bias[i] = (float) r.nextGaussian();
+        }
+        Linear lin = new Linear("w", t.data(), DType.F32, rows, k, bias);
+        try (Arena arena = Arena.ofConfined()) {
+            PackedLinear packed = PackedLinear.pack(lin, arena);
+            for (int tokens : new int[] {1, 3, 14}) {
+                float[] x = new float[tokens * k];
+                float[] y = new float[tokens * rows];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) r.nextGaussian();
+                }
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = (float) r.nextGaussian();
+                }
+                float[] before = y.clone();
+                MatMul.run(packed, x, k, tokens, tiles(x, k, tokens, k), y, rows, 0, rows, true, new WorkerScratch(1, 16));
+                for (int tt = 0; tt < tokens; tt++) {
+                    for (int n = 0; n < rows; n++) {
+                        float expected = before[tt * rows + n] + (reference(lin, n, x, tt * k) + bias[n]);
+                        assertThat(y[tt * rows + n]).as("token %d row %d", tt, n).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+        w.close();
     }
 }
