@@ -144,10 +144,22 @@ final class MatMul {
             }
             return;
         }
+        int vectorEnd = from + (to - from) / L * L;
         for (int t = 0; t < tokens; t++) {
             int row = yo + t * ldy;
             int o = t * rows - n0;
-            for (int n = from; n < to; n++) {
+            int n = from;
+            for (; n < vectorEnd; n += L) {
+                FloatVector v = FloatVector.fromArray(F, out, o + n);
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(F, bias, n));
+                }
+                if (accumulate) {
+                    v = FloatVector.fromArray(F, y, row + n).add(v);
+                }
+                v.intoArray(y, row + n);
+            }
+            for (; n < to; n++) {
                 y[row + n] = epilogue(out[o + n], bias, n, y, row + n, accumulate);
             }
         }
