@@ -150,6 +150,11 @@ public final class CpuReferenceBackend implements Backend {
         return weights.bytesPerToken();
     }
 
+    /** Bytes of the weights as packed for the kernels (the copy this backend keeps resident). */
+    public long packedWeightBytes() {
+        return weights.packedBytes();
+    }
+
     /** Bytes of the KV pool. */
     public long kvPoolBytes() {
         return cache.segment().byteSize();

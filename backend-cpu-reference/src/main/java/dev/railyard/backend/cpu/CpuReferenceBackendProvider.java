@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * The {@code cpu-reference} backend: Llama-family decoder-only transformers in pure Java
- * (float32 compute on the Vector API, weights read in place as float32, float16 or bfloat16),
+ * (float32 compute on the Vector API over weights stored as float32, float16 or bfloat16),
  * with a paged KV cache; batch-invariant, so it serves as the reference other backends are
  * compared with.
  */

@@ -6,8 +6,10 @@ import dev.railyard.spi.model.TensorView;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A weight matrix {@code [rows, cols]} (Hugging Face's {@code [out, in]}) read in place from the
- * model's (memory-mapped) bytes, in its stored dtype, with an optional bias copied to the heap.
+ * A weight matrix {@code [rows, cols]} (Hugging Face's {@code [out, in]}) as the host handed it:
+ * the model's (memory-mapped) bytes in their stored dtype, with an optional bias copied to the
+ * heap. The embedding table is read from it row by row; the other matrices are repacked into
+ * {@link PackedLinear} at load.
  *
  * @param name the tensor name, for messages
  * @param data the row-major little-endian bytes; never copied

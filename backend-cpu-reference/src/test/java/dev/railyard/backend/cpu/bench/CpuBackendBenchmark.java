@@ -119,6 +119,7 @@ public final class CpuBackendBenchmark {
                 new BackendContext(Clock.system(), 16, blocks, 0, s -> log("  %s", s)))) {
             long bytesPerToken = ((CpuReferenceBackend) backend).weightBytesPerToken();
             long kvBytes = ((CpuReferenceBackend) backend).kvPoolBytes();
+            long packedBytes = ((CpuReferenceBackend) backend).packedWeightBytes();
             SplittableRandom rnd = new SplittableRandom(1);
 
             log("[%s] warm-up (JIT) ...", dtype);
@@ -175,10 +176,12 @@ public final class CpuBackendBenchmark {
             };
             results.add(new Result(dtype, bytesPerToken, decode1, decode32, prefillTokens / prefillSeconds,
                     prefillFlops / prefillSeconds, peer));
-            notes.add(String.format(Locale.ROOT, "%s: resident memory (VmRSS) %.0f MB = weights %.0f MB + KV pool %.0f MB (%d blocks of 16)"
+            notes.add(String.format(Locale.ROOT, "%s: resident memory (VmRSS) %.0f MB = packed weights %.0f MB"
+                            + " + the generated source weights %.0f MB (in this process's memory; a memory-mapped checkpoint's pages are"
+                            + " given back after packing) + KV pool %.0f MB (%d blocks of 16)"
                             + " + Java heap %.0f MB committed (%.0f MB live) + %.0f MB JVM and scratch",
-                    dtype, rss / 1e6, weightBytes / 1e6, kvBytes / 1e6, blocks, heap.getCommitted() / 1e6, heap.getUsed() / 1e6,
-                    (rss - weightBytes - kvBytes - heap.getCommitted()) / 1e6));
+                    dtype, rss / 1e6, packedBytes / 1e6, weightBytes / 1e6, kvBytes / 1e6, blocks, heap.getCommitted() / 1e6,
+                    heap.getUsed() / 1e6, (rss - packedBytes - weightBytes - kvBytes - heap.getCommitted()) / 1e6));
         } finally {
             model.weights().close();
         }
