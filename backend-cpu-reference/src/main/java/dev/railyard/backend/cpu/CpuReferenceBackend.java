@@ -92,7 +92,7 @@ public final class CpuReferenceBackend implements Backend {
         long packStart = System.nanoTime();
         Arena weightArena = Arena.ofShared();
         try {
-            TransformerWeights w = TransformerWeights.bind(c, model.weights(), weightArena);
+            TransformerWeights w = TransformerWeights.bind(c, model.weights(), weightArena, ctx.progress());
             ctx.progress().accept(String.format(Locale.ROOT, "cpu-reference: packed %.1f MiB of matrices in %.1f s",
                     w.packedBytes() / (double) (1 << 20), (System.nanoTime() - packStart) / 1e9));
             return open(c, w, weightArena, cfg, ctx);

@@ -4,6 +4,7 @@ import dev.railyard.spi.model.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.stream.IntStream;
 
 /**
  * A weight matrix {@code [rows, cols]} repacked for the outer-product kernels of {@link
@@ -68,20 +69,26 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
 
     /**
      * Packs {@code w} into memory from {@code arena}: bfloat16 stays bfloat16, float32 stays
-     * float32, float16 is widened to float32 (exactly; twice its stored size).
+     * float32, float16 is widened to float32 (exactly; twice its stored size). Blocks are packed
+     * in parallel (the common fork-join pool): a large model's load is bound by page faults.
      */
     static PackedLinear pack(Linear w, Arena arena) {
         boolean bf16 = w.dtype() == DType.BF16;
         PackedLinear p = new PackedLinear(w.name(), MemorySegment.NULL, bf16, w.rows(), w.cols(), w.bias());
         MemorySegment dst = arena.allocate(p.byteSize(), 64);
+        IntStream.range(0, p.blocks()).parallel().forEach(b -> p.packBlock(w, b, dst));
+        return new PackedLinear(w.name(), dst, bf16, w.rows(), w.cols(), w.bias());
+    }
+
+    /** Rows of block {@code b} of {@code w} into {@code dst} (this record gives the layout). */
+    private void packBlock(Linear w, int b, MemorySegment dst) {
         int k = w.cols();
         float[] row = new float[k];
         short[] halves = new short[k];
-        long colBytes = p.columnBytes();
-        for (int r = 0; r < w.rows(); r++) {
-            long block = (r / BLOCK_ROWS) * p.blockBytes();
-            int j = r % BLOCK_ROWS;
-            long src = w.rowOffset(r);
+        long colBytes = columnBytes();
+        long block = b * blockBytes();
+        for (int j = 0; j < BLOCK_ROWS && b * BLOCK_ROWS + j < rows; j++) {
+            long src = w.rowOffset(b * BLOCK_ROWS + j);
             switch (w.dtype()) {
                 case F32 -> {
                     MemorySegment.copy(w.data(), FLOAT, src, row, 0, k);
@@ -104,6 +111,5 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
                 }
             }
         }
-        return new PackedLinear(w.name(), dst, bf16, w.rows(), w.cols(), w.bias());
     }
 }

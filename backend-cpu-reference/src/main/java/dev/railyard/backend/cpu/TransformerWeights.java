@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The model's tensors, checked against the config and grouped per layer. The matrices are
@@ -41,8 +42,8 @@ record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNor
                  PackedLinear gate, PackedLinear up, PackedLinear down) {
     }
 
-    /** Checks and binds the tensors of {@code w}, packing the matrices into {@code arena}. */
-    static TransformerWeights bind(ModelConfig c, ModelWeights w, Arena arena) {
+    /** Checks and binds the tensors of {@code w}, packing the matrices into {@code arena}; reports each quarter of the layers. */
+    static TransformerWeights bind(ModelConfig c, ModelWeights w, Arena arena, Consumer<String> progress) {
         long h = c.hiddenSize();
         long qd = c.queryDim();
         long kvd = c.keyValueDim();
@@ -61,6 +62,10 @@ record TransformerWeights(Linear embedding, List<Layer> layers, float[] finalNor
                     packed(linear(w, p + "mlp.gate_proj", inter, h, c.mlpBias()), arena),
                     packed(linear(w, p + "mlp.up_proj", inter, h, c.mlpBias()), arena),
                     packed(linear(w, p + "mlp.down_proj", h, inter, c.mlpBias()), arena)));
+            int quarter = Math.max(1, c.numLayers() / 4);
+            if ((i + 1) % quarter == 0 && i + 1 < c.numLayers()) {
+                progress.accept("  packed " + (i + 1) + " of " + c.numLayers() + " layers");
+            }
         }
         float[] norm = vector(w, "model.norm.weight", h);
         Linear head = c.tieWordEmbeddings() ? embedding : Linear.of(w.require("lm_head.weight", c.vocabSize(), h), null);
