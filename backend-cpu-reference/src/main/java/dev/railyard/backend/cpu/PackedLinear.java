@@ -70,15 +70,23 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
     /**
      * Packs {@code w} into memory from {@code arena}: bfloat16 stays bfloat16, float32 stays
      * float32, float16 is widened to float32 (exactly; twice its stored size). Blocks are packed
-     * in parallel (the common fork-join pool): a large model's load is bound by page faults.
+     * in parallel (the common fork-join pool: a large model's load is bound by page faults) when
+     * both segments may be used from other threads, on this thread otherwise.
      */
     static PackedLinear pack(Linear w, Arena arena) {
         boolean bf16 = w.dtype() == DType.BF16;
         PackedLinear p = new PackedLinear(w.name(), MemorySegment.NULL, bf16, w.rows(), w.cols(), w.bias());
         MemorySegment dst = arena.allocate(p.byteSize(), 64);
-        IntStream.range(0, p.blocks()).parallel().forEach(b -> p.packBlock(w, b, dst));
+        IntStream blocks = IntStream.range(0, p.blocks());
+        if (w.data().isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD)) {
+            blocks = blocks.parallel();
+        }
+        blocks.forEach(b -> p.packBlock(w, b, dst));
         return new PackedLinear(w.name(), dst, bf16, w.rows(), w.cols(), w.bias());
     }
+
+    /** Never started: only asked whether a segment is confined to its owner thread. */
+    private static final Thread ANOTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
     /** Rows of block {@code b} of {@code w} into {@code dst} (this record gives the layout). */
     private void packBlock(Linear w, int b, MemorySegment dst) {
