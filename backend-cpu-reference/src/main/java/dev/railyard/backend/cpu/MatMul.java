@@ -30,8 +30,8 @@ final class MatMul {
     static final int TILE_TOKENS = 12;
     /** Bytes of (transposed) activations one token block may take, to stay in a core's L2 across weight blocks. */
     static final int TOKEN_BLOCK_BYTES = 768 * 1024;
-    /** Floats of the output tile a worker's scratch must hold. */
-    static final int OUT_TILE = TILE_TOKENS * PANEL * 4;
+    /** Floats of the largest output tile (12 tokens x 32 rows; the lead tiles, 2 x 128 and 1 x 128, are smaller). */
+    static final int OUT_TILE = TILE_TOKENS * PANEL;
 
     private MatMul() {
     }
