@@ -13,7 +13,7 @@ OUT = "src/main/java/dev/railyard/backend/cpu/GemmKernels.java"
 
 # (tokens, blocks of 32 rows) of every tile: the lead tile (1 or 2 tokens) reads 4 or 2 blocks in
 # concurrent memory streams; keep in step with MatMul.lead
-TILES = [(1, 4), (2, 4), (2, 2)] + [(t, 1) for t in range(1, 13)]
+TILES = [(1, 4), (2, 4), (1, 2), (2, 2)] + [(t, 1) for t in range(1, 13)]
 DTYPES = {"F32": 128, "Bf16": 64}  # bytes of one column (32 rows) of a packed block
 
 

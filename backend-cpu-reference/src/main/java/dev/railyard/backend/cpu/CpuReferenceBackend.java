@@ -311,7 +311,7 @@ public final class CpuReferenceBackend implements Backend {
                 while (cur >= first[m + 1]) {
                     m++;
                 }
-                int size = Math.max(MatMul.PANEL, ((total - cur) / (2 * threads)) / MatMul.PANEL * MatMul.PANEL);
+                int size = Math.max(MatMul.CHUNK, ((total - cur) / (2 * threads)) / MatMul.CHUNK * MatMul.CHUNK);
                 int end = Math.min(first[m + 1], cur + size);
                 if (!nextItem.compareAndSet(cur, end)) {
                     continue;

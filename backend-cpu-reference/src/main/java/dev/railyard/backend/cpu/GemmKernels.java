@@ -36,6 +36,7 @@ final class GemmKernels {
         switch (tokens * 8 + blocks + (bf16 ? 1000 : 0)) {
             case 12 -> outer1x128F32(w, wOff, blockBytes, x, xo, k, out);
             case 20 -> outer2x128F32(w, wOff, blockBytes, x, xo, k, out);
+            case 10 -> outer1x64F32(w, wOff, blockBytes, x, xo, k, out);
             case 18 -> outer2x64F32(w, wOff, blockBytes, x, xo, k, out);
             case 9 -> outer1x32F32(w, wOff, blockBytes, x, xo, k, out);
             case 17 -> outer2x32F32(w, wOff, blockBytes, x, xo, k, out);
@@ -51,6 +52,7 @@ final class GemmKernels {
             case 97 -> outer12x32F32(w, wOff, blockBytes, x, xo, k, out);
             case 1012 -> outer1x128Bf16(w, wOff, blockBytes, x, xo, k, out);
             case 1020 -> outer2x128Bf16(w, wOff, blockBytes, x, xo, k, out);
+            case 1010 -> outer1x64Bf16(w, wOff, blockBytes, x, xo, k, out);
             case 1018 -> outer2x64Bf16(w, wOff, blockBytes, x, xo, k, out);
             case 1009 -> outer1x32Bf16(w, wOff, blockBytes, x, xo, k, out);
             case 1017 -> outer2x32Bf16(w, wOff, blockBytes, x, xo, k, out);
@@ -71,7 +73,7 @@ final class GemmKernels {
     /** Whether {@link #tile} has a kernel of this shape. */
     static boolean hasTile(int tokens, int blocks) {
         return switch (tokens * 8 + blocks) {
-            case 12, 20, 18, 9, 17, 25, 33, 41, 49, 57, 65, 73, 81, 89, 97 -> true;
+            case 12, 20, 10, 18, 9, 17, 25, 33, 41, 49, 57, 65, 73, 81, 89, 97 -> true;
             default -> false;
         };
     }
@@ -167,6 +169,30 @@ final class GemmKernels {
         c1_5.intoArray(out, 208);
         c1_6.intoArray(out, 224);
         c1_7.intoArray(out, 240);
+    }
+
+    /** 1 token(s) times 64 packed rows of F32; token t, row r of the tile to {@code out[t * 64 + r]}. */
+    static void outer1x64F32(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        long w1o = wOff + 1 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 128;
+            FloatVector w0 = FloatVector.fromMemorySegment(F, w, wOff + p, LE);
+            FloatVector w1 = FloatVector.fromMemorySegment(F, w, wOff + p + 64, LE);
+            FloatVector w2 = FloatVector.fromMemorySegment(F, w, w1o + p, LE);
+            FloatVector w3 = FloatVector.fromMemorySegment(F, w, w1o + p + 64, LE);
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            c0_0 = b0.fma(w0, c0_0);
+            c0_1 = b0.fma(w1, c0_1);
+            c0_2 = b0.fma(w2, c0_2);
+            c0_3 = b0.fma(w3, c0_3);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
     }
 
     /** 2 token(s) times 64 packed rows of F32; token t, row r of the tile to {@code out[t * 64 + r]}. */
@@ -835,6 +861,32 @@ final class GemmKernels {
         c1_5.intoArray(out, 208);
         c1_6.intoArray(out, 224);
         c1_7.intoArray(out, 240);
+    }
+
+    /** 1 token(s) times 64 packed rows of Bf16; token t, row r of the tile to {@code out[t * 64 + r]}. */
+    static void outer1x64Bf16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        long w1o = wOff + 1 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            FloatVector w0 = u0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w1 = u0.and(0xFFFF0000).reinterpretAsFloats();
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            FloatVector w2 = u1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w3 = u1.and(0xFFFF0000).reinterpretAsFloats();
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            c0_0 = b0.fma(w0, c0_0);
+            c0_1 = b0.fma(w1, c0_1);
+            c0_2 = b0.fma(w2, c0_2);
+            c0_3 = b0.fma(w3, c0_3);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
     }
 
     /** 2 token(s) times 64 packed rows of Bf16; token t, row r of the tile to {@code out[t * 64 + r]}. */
