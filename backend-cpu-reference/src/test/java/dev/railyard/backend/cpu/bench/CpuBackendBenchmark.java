@@ -178,10 +178,10 @@ public final class CpuBackendBenchmark {
                     prefillFlops / prefillSeconds, peer));
             notes.add(String.format(Locale.ROOT, "%s: resident memory (VmRSS) %.0f MB = packed weights %.0f MB"
                             + " + the generated source weights %.0f MB (in this process's memory; a memory-mapped checkpoint's pages are"
-                            + " given back after packing) + KV pool %.0f MB (%d blocks of 16)"
-                            + " + Java heap %.0f MB committed (%.0f MB live) + %.0f MB JVM and scratch",
-                    dtype, rss / 1e6, packedBytes / 1e6, weightBytes / 1e6, kvBytes / 1e6, blocks, heap.getCommitted() / 1e6,
-                    heap.getUsed() / 1e6, (rss - packedBytes - weightBytes - kvBytes - heap.getCommitted()) / 1e6));
+                            + " given back after packing) + KV pool %.0f MB (%d blocks of 16) + the rest %.0f MB (Java heap: %.0f MB"
+                            + " committed, %.0f MB live; JVM code and metadata; per-step scratch)",
+                    dtype, rss / 1e6, packedBytes / 1e6, weightBytes / 1e6, kvBytes / 1e6, blocks,
+                    (rss - packedBytes - weightBytes - kvBytes) / 1e6, heap.getCommitted() / 1e6, heap.getUsed() / 1e6));
         } finally {
             model.weights().close();
         }
