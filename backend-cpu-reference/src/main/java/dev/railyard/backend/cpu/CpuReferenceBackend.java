@@ -175,6 +175,7 @@ public final class CpuReferenceBackend implements Backend {
                 buf.sliceOf[sl.offset() + i] = s;
             }
         }
+        buf.findRuns(tokens, batch.positions());
         int hidden = config.hiddenSize();
         for (int t = 0; t < tokens; t++) {
             copyEmbedding(batch.tokens()[t], buf.x, t * hidden);
@@ -232,18 +233,20 @@ public final class CpuReferenceBackend implements Backend {
             int[] table = slices.get(buf.sliceOf[t]).blockTable();
             cache.write(l, table[p / bs], p % bs, buf.k, t * kvDim, buf.v, t * kvDim);
         });
-        // 4. attention, one (token, kv head) item at a time
+        // 4. attention, one (run of up to 4 tokens of a sequence, kv head) item at a time
         int kvHeads = config.numKeyValueHeads();
-        int items = tokens * kvHeads;
+        int items = buf.runs * kvHeads;
         nextItem.set(0);
         pool.run((w, ws) -> {
             WorkerScratch s = scratch[w];
             int item;
             while ((item = nextItem.getAndIncrement()) < items) {
-                int t = item / kvHeads;
+                int r = item / kvHeads;
                 int g = item % kvHeads;
+                int t = buf.runStart[r];
                 int[] table = slices.get(buf.sliceOf[t]).blockTable();
-                attention.attend(l, table, positions[t], g, buf.q, t * qDim, buf.attn, t * qDim, s);
+                attention.attendRun(l, table, positions[t], buf.runLength(r, tokens), g, buf.q, t * qDim, qDim,
+                        buf.attn, t * qDim, s);
             }
         });
         // 5. output projection, added to the residual stream

@@ -27,6 +27,10 @@ final class StepBuffers {
     float[] sin;
     /** For each flat token, the index of its slice. */
     int[] sliceOf;
+    /** First token of each attention run (consecutive positions of one slice, at most {@link PagedAttention#RUN}). */
+    int[] runStart;
+    /** How many runs {@link #runStart} holds for the current step. */
+    int runs;
 
     StepBuffers(int hidden, int queryDim, int kvDim, int intermediate, int ropeHalf) {
         this.hidden = hidden;
@@ -53,6 +57,24 @@ final class StepBuffers {
         cos = new float[c * ropeHalf];
         sin = new float[c * ropeHalf];
         sliceOf = new int[c];
+        runStart = new int[c];
         capacity = c;
+    }
+
+    /** Cuts the step's tokens into attention runs; {@link #sliceOf} must be filled. */
+    void findRuns(int tokens, int[] positions) {
+        runs = 0;
+        for (int t = 0; t < tokens; t++) {
+            boolean extends_ = runs > 0 && sliceOf[t] == sliceOf[t - 1] && positions[t] == positions[t - 1] + 1
+                    && t - runStart[runs - 1] < PagedAttention.RUN;
+            if (!extends_) {
+                runStart[runs++] = t;
+            }
+        }
+    }
+
+    /** Tokens in run {@code r}. */
+    int runLength(int r, int tokens) {
+        return (r + 1 < runs ? runStart[r + 1] : tokens) - runStart[r];
     }
 }
