@@ -145,12 +145,6 @@ final class MatMul {
         int from = Math.max(n0, nFrom);
         int to = Math.min(Math.min(n0 + rows, nTo), w.rows());
         float[] bias = w.bias();
-        if (bias == null && !accumulate) {
-            for (int t = 0; t < tokens; t++) {
-                System.arraycopy(out, t * rows + from - n0, y, yo + t * ldy + from, to - from);
-            }
-            return;
-        }
         int vectorEnd = from + (to - from) / L * L;
         for (int t = 0; t < tokens; t++) {
             int row = yo + t * ldy;
