@@ -27,9 +27,9 @@ import jdk.incubator.vector.VectorMask;
 
 /**
  * A Llama-family decoder running on the CPU. One {@link #execute} pushes the whole flat batch
- * through each layer: RMSNorm, the q/k/v projections (all tokens against each weight row
- * together), RoPE, K/V written into the paged pool, causal attention per token over its own
- * blocks, the output projection, RMSNorm, the SwiGLU MLP; then the final norm and the output head
+ * through each layer: RMSNorm, the q/k/v projections (all tokens against each block of packed
+ * weights together), RoPE, K/V written into the paged pool, causal attention of each token over
+ * its own blocks (consecutive tokens of a sequence in runs that share the loads), the output projection, RMSNorm, the SwiGLU MLP; then the final norm and the output head
  * only for the rows whose logits were asked for.
  *
  * <p>Batch-invariant: each token row's arithmetic is fixed by its own values and position (see

@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Causal attention of one query token over its own sequence's blocks in the KV pool, for the
- * query heads of one KV head (GQA/MQA share each KV head among {@code group} query heads).
+ * query heads of one KV head (GQA/MQA share each KV head among {@code group} query heads); or of
+ * a run of up to {@link #RUN} consecutive tokens of one sequence at once ({@link #attendRun}),
+ * which shares the loads of keys and values but not the arithmetic.
  *
  * <p>Every key and value is read from the pool, including those written in this very step, so a
  * query sees the same numbers whatever chunk its keys arrived in. All reductions have a shape

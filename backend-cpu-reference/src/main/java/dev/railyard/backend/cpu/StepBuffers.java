@@ -65,9 +65,9 @@ final class StepBuffers {
     void findRuns(int tokens, int[] positions) {
         runs = 0;
         for (int t = 0; t < tokens; t++) {
-            boolean extends_ = runs > 0 && sliceOf[t] == sliceOf[t - 1] && positions[t] == positions[t - 1] + 1
+            boolean continues = runs > 0 && sliceOf[t] == sliceOf[t - 1] && positions[t] == positions[t - 1] + 1
                     && t - runStart[runs - 1] < PagedAttention.RUN;
-            if (!extends_) {
+            if (!continues) {
                 runStart[runs++] = t;
             }
         }
