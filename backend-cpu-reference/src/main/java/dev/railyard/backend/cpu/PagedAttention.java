@@ -6,8 +6,6 @@ import static dev.railyard.backend.cpu.VectorMath.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -376,20 +374,12 @@ final class PagedAttention {
 
     /** L keys or values from byte offset {@code p} of the pool, widened when it holds bfloat16. */
     private FloatVector load(MemorySegment pool, long p) {
-        if (bf16) {
-            return ((IntVector) ShortVector.fromMemorySegment(VectorMath.SH, pool, p, LE)
-                    .convertShape(VectorOperators.S2I, VectorMath.VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        }
-        return FloatVector.fromMemorySegment(F, pool, p, LE);
+        return bf16 ? VectorMath.bf16(pool, p) : FloatVector.fromMemorySegment(F, pool, p, LE);
     }
 
     /** {@link #load(MemorySegment, long)} of the lanes in {@code m}; the others are 0. */
     private FloatVector load(MemorySegment pool, long p, VectorMask<Float> m) {
-        if (bf16) {
-            return ((IntVector) ShortVector.fromMemorySegment(VectorMath.SH, pool, p, LE, m.cast(VectorMath.SH))
-                    .convertShape(VectorOperators.S2I, VectorMath.VI, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        }
-        return FloatVector.fromMemorySegment(F, pool, p, LE, m);
+        return bf16 ? VectorMath.bf16(pool, p, m.cast(VectorMath.SH)) : FloatVector.fromMemorySegment(F, pool, p, LE, m);
     }
 
     /** Lane i holds i. */
