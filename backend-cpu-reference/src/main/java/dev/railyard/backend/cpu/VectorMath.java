@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       ({@link #sumLanes}) or in scalar code ({@link #sumLanesScalar}) — both give identical
  *       bits because float addition is commutative;
  *   <li>{@link #exp} is a polynomial of FMA, add and multiply only (no SVML intrinsic);
- *   <li>bfloat16 and float16 weights are widened exactly with integer operations.
+ *   <li>bfloat16 values (a bfloat16 KV pool) are widened exactly with integer operations.
  * </ul>
  */
 final class VectorMath {
@@ -101,27 +101,6 @@ final class VectorMath {
     private static FloatVector widenBf16(ShortVector s) {
         IntVector i = (IntVector) s.convertShape(VectorOperators.S2I, VI, 0);
         return i.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    static FloatVector f16(MemorySegment seg, long byteOffset) {
-        return widenF16(ShortVector.fromMemorySegment(SH, seg, byteOffset, LE));
-    }
-
-    static FloatVector f16(MemorySegment seg, long byteOffset, VectorMask<Short> m) {
-        return widenF16(ShortVector.fromMemorySegment(SH, seg, byteOffset, LE, m));
-    }
-
-    /** Exact IEEE half to single conversion (normals, subnormals, zeros, infinities, NaN). */
-    static FloatVector widenF16(ShortVector s) {
-        IntVector h = (IntVector) s.convertShape(VectorOperators.S2I, VI, 0);
-        IntVector sign = h.and(0x8000_0000);
-        IntVector mag = h.and(0x7FFF);
-        IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
-        bits = bits.add(112 << 23, mag.compare(VectorOperators.GE, 0x7C00));
-        FloatVector normal = bits.reinterpretAsFloats();
-        FloatVector sub = ((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
-        FloatVector v = normal.blend(sub, mag.compare(VectorOperators.LT, 0x400).cast(F));
-        return v.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
     private static final float LOG2E = 1.44269504088896341f;

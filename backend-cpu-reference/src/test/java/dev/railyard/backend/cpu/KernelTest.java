@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The building blocks: exact widening, the deterministic exp, and every GEMM shape giving the reference bits. */
+/** The building blocks: exact bfloat16 widening, the deterministic exp, and every GEMM shape giving the reference bits. */
 class KernelTest {
 
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -27,26 +27,6 @@ class KernelTest {
             seg.setAtIndex(I16, i, (short) i);
         }
         return seg;
-    }
-
-    @Test
-    void float16WideningIsExactForEveryValue() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment seg = everySixteenBitPattern(a);
-            float[] out = new float[L];
-            for (int i = 0; i < 65536; i += L) {
-                VectorMath.f16(seg, i * 2L).intoArray(out, 0);
-                for (int j = 0; j < L; j++) {
-                    float expected = Float.float16ToFloat((short) (i + j));
-                    if (Float.isNaN(expected)) {
-                        assertThat(out[j]).as("half 0x%04x", i + j).isNaN(); // NaN payload/quiet bit may differ
-                        continue;
-                    }
-                    assertThat(Float.floatToRawIntBits(out[j])).as("half 0x%04x", i + j)
-                            .isEqualTo(Float.floatToRawIntBits(expected));
-                }
-            }
-        }
     }
 
     @Test
