@@ -26,13 +26,17 @@ final class MatMul {
 
     /** Rows of a packed block. */
     static final int PANEL = PackedLinear.BLOCK_ROWS;
+    /** Tokens of the lead tile. */
+    static final int LEAD_TOKENS = 2;
+    /** Blocks that the lead tile reads together, and that the other tiles then reuse from cache. */
+    static final int GROUP_BLOCKS = 4;
     /**
      * Rows of the smallest share of a product a worker takes (and the alignment of the others):
      * one group of blocks, so that a lead tile reads four streams. With 32-row shares, the small
      * last shares of each product ran single-stream: a 1-sequence BF16 decode step took 12.8-13.2
      * ms against 11.8-12.2 ms with these (A/B, same window).
      */
-    static final int CHUNK = PANEL * 4;
+    static final int CHUNK = PANEL * GROUP_BLOCKS;
     /** Most tokens in one kernel tile (24 accumulators for 32 rows). */
     static final int TILE_TOKENS = 12;
     /** Bytes of (transposed) activations one token block may take, to stay in a core's L2 across weight blocks. */
@@ -95,17 +99,12 @@ final class MatMul {
                              int nFrom, int nTo, boolean accumulate, WorkerScratch s) {
         int b = g;
         while (b < gEnd) {
-            int n = gEnd - b >= 4 ? 4 : gEnd - b >= 2 ? 2 : 1;
+            int n = gEnd - b >= GROUP_BLOCKS ? GROUP_BLOCKS : gEnd - b >= 2 ? 2 : 1;
             GemmKernels.tile(w.bf16(), tt, n, w.data(), b * w.blockBytes(), w.blockBytes(), xt, 0, w.cols(), s.out);
             store(s.out, tt, n * PANEL, b * PANEL, w, y, 0, ldy, nFrom, nTo, accumulate);
             b += n;
         }
     }
-
-    /** Tokens of the lead tile. */
-    static final int LEAD_TOKENS = 2;
-    /** Blocks that the lead tile reads together, and that the other tiles then reuse from cache. */
-    static final int GROUP_BLOCKS = 4;
 
     /** Tiles that {@code tokens} make: the lead tile, then tiles of {@link #TILE_TOKENS} (the last one shorter). */
     static int tileCount(int tokens) {

@@ -38,11 +38,19 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
 
     /** Blocks of {@link #BLOCK_ROWS} rows, the last one padded with zero rows. */
     int blocks() {
+        return blocks(rows);
+    }
+
+    private static int blocks(int rows) {
         return (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
     }
 
     /** Bytes of the packed weights at one k of a block (32 rows). */
     long columnBytes() {
+        return columnBytes(bf16);
+    }
+
+    private static long columnBytes(boolean bf16) {
         return bf16 ? 64 : 128;
     }
 
@@ -75,21 +83,23 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
      */
     static PackedLinear pack(Linear w, Arena arena) {
         boolean bf16 = w.dtype() == DType.BF16;
-        PackedLinear p = new PackedLinear(w.name(), MemorySegment.NULL, bf16, w.rows(), w.cols(), w.bias());
-        MemorySegment dst = arena.allocate(p.byteSize(), 64);
+        long blockBytes = w.cols() * columnBytes(bf16);
+        MemorySegment dst = arena.allocate(blocks(w.rows()) * blockBytes, 64);
+        PackedLinear p = new PackedLinear(w.name(), dst, bf16, w.rows(), w.cols(), w.bias());
         IntStream blocks = IntStream.range(0, p.blocks());
         if (w.data().isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD)) {
             blocks = blocks.parallel();
         }
-        blocks.forEach(b -> p.packBlock(w, b, dst));
-        return new PackedLinear(w.name(), dst, bf16, w.rows(), w.cols(), w.bias());
+        blocks.forEach(b -> p.packBlock(w, b));
+        return p;
     }
 
     /** Never started: only asked whether a segment is confined to its owner thread. */
     private static final Thread ANOTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
-    /** Rows of block {@code b} of {@code w} into {@code dst} (this record gives the layout). */
-    private void packBlock(Linear w, int b, MemorySegment dst) {
+    /** Rows of block {@code b} of {@code w} into this matrix's packed bytes. */
+    private void packBlock(Linear w, int b) {
+        MemorySegment dst = data;
         int k = w.cols();
         float[] row = new float[k];
         short[] halves = new short[k];
