@@ -92,6 +92,28 @@ class KernelTest {
         return acc;
     }
 
+    /** A {@code rows x k} matrix of {@code dtype} with a bias, standard normal values rounded to the dtype. */
+    private static Linear randomLinear(InMemoryWeights w, DType dtype, int rows, int k, SplittableRandom r) {
+        TensorView t = w.allocate("w", dtype, rows, k);
+        for (long i = 0; i < (long) rows * k; i++) {
+            float f = (float) r.nextGaussian();
+            switch (dtype) {
+                case F32 -> t.data().setAtIndex(F32, i, f);
+                case BF16 -> t.data().setAtIndex(I16, i, (short) (Float.floatToRawIntBits(f) >>> 16));
+                default -> t.data().setAtIndex(I16, i, Float.floatToFloat16(f));
+            }
+        }
+        return new Linear("w", t.data(), dtype, rows, k, gaussians(r, rows));
+    }
+
+    private static float[] gaussians(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
     /** x transposed in tiles, as the backend hands it to {@link MatMul#run}. */
     private static float[] tiles(float[] x, int ldx, int tokens, int k) {
         float[] tiles = new float[tokens * k];
@@ -113,31 +135,15 @@ class KernelTest {
         for (int k : new int[] {64, 96, 40, 7}) {
             int rows = 181; // five full blocks of 32 and a partial one
             InMemoryWeights w = new InMemoryWeights();
-            TensorView t = w.allocate("w", dtype, rows, k);
             SplittableRandom r = new SplittableRandom(k);
-            for (long i = 0; i < (long) rows * k; i++) {
-                float f = (float) r.nextGaussian();
-                short h = dtype == DType.BF16 ? (short) (Float.floatToRawIntBits(f) >>> 16) : Float.floatToFloat16(f);
-                if (dtype == DType.F32) {
-                    t.data().setAtIndex(F32, i, f);
-                } else {
-                    t.data().setAtIndex(I16, i, h);
-                }
-            }
-            float[] bias = new float[rows];
-            for (int i = 0; i < rows; i++) {
-                bias[i] = (float) r.nextGaussian();
-            }
-            Linear lin = new Linear("w", t.data(), dtype, rows, k, bias);
+            Linear lin = randomLinear(w, dtype, rows, k, r);
+            float[] bias = lin.bias();
             WorkerScratch s = new WorkerScratch(1, 16);
             try (Arena arena = Arena.ofConfined()) {
                 PackedLinear packed = PackedLinear.pack(lin, arena);
                 for (int tokens : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 25, 31}) {
                     int ldx = k + 3;
-                    float[] x = new float[tokens * ldx];
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = (float) r.nextGaussian();
-                    }
+                    float[] x = gaussians(r, tokens * ldx);
                     for (int[] range : new int[][] {{0, rows}, {32, 160}, {0, 17}, {5, 181}, {64, 96}}) {
                         float[] y = new float[tokens * rows];
                         float[] yPortable = new float[tokens * rows];
@@ -167,27 +173,14 @@ class KernelTest {
         InMemoryWeights w = new InMemoryWeights();
         int rows = 40;
         int k = 48;
-        TensorView t = w.allocate("w", DType.F32, rows, k);
         SplittableRandom r = new SplittableRandom(9);
-        for (long i = 0; i < (long) rows * k; i++) {
-            t.data().setAtIndex(F32, i, (float) r.nextGaussian());
-        }
-        float[] bias = new float[rows];
-        for (int i = 0; i < rows; i++) {
-            bias[i] = (float) r.nextGaussian();
-        }
-        Linear lin = new Linear("w", t.data(), DType.F32, rows, k, bias);
+        Linear lin = randomLinear(w, DType.F32, rows, k, r);
+        float[] bias = lin.bias();
         try (Arena arena = Arena.ofConfined()) {
             PackedLinear packed = PackedLinear.pack(lin, arena);
             for (int tokens : new int[] {1, 3, 14}) {
-                float[] x = new float[tokens * k];
-                float[] y = new float[tokens * rows];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = (float) r.nextGaussian();
-                }
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = (float) r.nextGaussian();
-                }
+                float[] x = gaussians(r, tokens * k);
+                float[] y = gaussians(r, tokens * rows);
                 float[] before = y.clone();
                 MatMul.run(packed, x, k, tokens, tiles(x, k, tokens, k), y, rows, 0, rows, true, new WorkerScratch(1, 16));
                 for (int tt = 0; tt < tokens; tt++) {
