@@ -41,7 +41,33 @@ public final class CpuBackendBenchmark {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     record Result(DType dtype, long bytesPerToken, double decode1, double decode32, double prefill, double prefillFlops,
-                  Peer peer) {
+                  Peer peer, StepCost batchStep) {
+    }
+
+    /**
+     * What one decode step of several sequences must do, whatever the implementation: read the
+     * weights once and every sequence's float32 K/V, and the multiply-adds (2 FLOPs each).
+     */
+    record StepCost(int seqs, double meanContext, double weightBytes, double kvBytes, double flops) {
+
+        static StepCost of(ModelConfig c, long weightBytes, int seqs, double meanContext) {
+            double h = c.hiddenSize();
+            double matrices = c.numLayers() * (h * c.queryDim() * 2 + 2 * h * c.keyValueDim()
+                    + 3 * h * c.intermediateSize()) + (double) c.vocabSize() * h;
+            double attention = (double) c.numLayers() * c.numAttentionHeads() * c.headDim() * 2 * meanContext;
+            double kv = (double) seqs * c.numLayers() * 2 * meanContext * c.keyValueDim() * Float.BYTES;
+            return new StepCost(seqs, meanContext, weightBytes, kv, 2.0 * seqs * (matrices + attention));
+        }
+
+        /** Seconds of memory traffic at {@code bandwidth} bytes/s. */
+        double memorySeconds(double bandwidth) {
+            return (weightBytes + kvBytes) / bandwidth;
+        }
+
+        /** Seconds of arithmetic at {@code peak} FLOP/s. */
+        double arithmeticSeconds(double peak) {
+            return flops / peak;
+        }
     }
 
     /** llama.cpp (llama-bench / llama-batched-bench, 2 threads) on the peer machine, from /work/shared/peers.md. */
@@ -175,7 +201,8 @@ public final class CpuBackendBenchmark {
                 default -> PEER_NONE;
             };
             results.add(new Result(dtype, bytesPerToken, decode1, decode32, prefillTokens / prefillSeconds,
-                    prefillFlops / prefillSeconds, peer));
+                    prefillFlops / prefillSeconds, peer,
+                    StepCost.of(c, bytesPerToken, batchSeqs, batchPrompt + (decodeSteps + 1) / 2.0)));
             notes.add(String.format(Locale.ROOT, "%s: resident memory (VmRSS) %.0f MB = packed weights %.0f MB"
                             + " + the generated source weights %.0f MB (in this process's memory; a memory-mapped checkpoint's pages are"
                             + " given back after packing) + KV pool %.0f MB (%d blocks of 16) + the rest %.0f MB (Java heap: %.0f MB"
@@ -326,8 +353,28 @@ public final class CpuBackendBenchmark {
         for (String n : notes) {
             log("%s", n);
         }
+        for (Result r : results) {
+            log("%s", batchStepNote(r));
+        }
         log("llama.cpp figures: llama-bench / llama-batched-bench with 2 threads on the peer machine (AMD EPYC, ~50 GB/s), from /work/shared/peers.md.");
         log("The machine is shared: figures are the best of a few runs; probes too (best = least disturbed).");
+    }
+
+    /**
+     * Puts the measured batched step next to what the machine allows: its memory traffic at the
+     * probed bandwidth and its arithmetic at the probed FMA peak, overlapped or not.
+     */
+    String batchStepNote(Result r) {
+        StepCost s = r.batchStep();
+        double memMs = 1e3 * s.memorySeconds(bandwidth);
+        double mathMs = 1e3 * s.arithmeticSeconds(fmaPeak);
+        double stepMs = 1e3 * s.seqs() / r.decode32();
+        double goalMs = 1e3 * s.seqs() / (12 * r.decode1());
+        return String.format(Locale.ROOT, "%s: a step of %d sequences (mean context %.0f) reads %.0f MB of weights and %.0f MB of K/V"
+                        + " and does %.1f GFLOP: %.1f ms of memory traffic at %.1f GB/s plus %.1f ms of arithmetic at %.0f GFLOP/s"
+                        + " = %.1f ms (%.1f ms if they overlapped fully); measured %.1f ms; the 12 x goal needs %.1f ms",
+                r.dtype(), s.seqs(), s.meanContext(), s.weightBytes() / 1e6, s.kvBytes() / 1e6, s.flops() / 1e9, memMs,
+                bandwidth / 1e9, mathMs, fmaPeak / 1e9, memMs + mathMs, Math.max(memMs, mathMs), stepMs, goalMs);
     }
 
     static String line(String[] cells, int[] w) {
