@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code railyard conformance}: the kit over every scheduler × backend combination, as a report. */
-@Command(name = "conformance", mixinStandardHelpOptions = true,
+@Command(name = "conformance",
+        header = "Runs the conformance kit over scheduler x backend combinations and writes a report.", mixinStandardHelpOptions = true,
         description = {
             "Runs the conformance kit over every scheduler x backend combination found (or those named),",
             "and writes a report in Markdown and JSON: one row per combination, one column per rule group",

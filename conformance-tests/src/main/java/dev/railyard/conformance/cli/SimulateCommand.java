@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code railyard simulate}: the latency/throughput trade-off of schedulers across offered loads. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(name = "simulate",
+        header = "Prints the latency/throughput trade-off of schedulers across offered loads.", mixinStandardHelpOptions = true,
         description = {
             "Prints the latency/throughput trade-off of schedulers across offered loads: the same seeded",
             "workload (ShareGPT-like lengths, code-like repetitive text) arrives as a Poisson process at each",

@@ -35,7 +35,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Load-tests an OpenAI-compatible server or an in-process engine and reports latency, throughput and goodput. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench",
+        header = "Sends a seeded workload to an OpenAI-compatible server and reports latency and throughput.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Sends a seeded workload to an OpenAI-compatible server (railyard serve, vLLM,",
             "llama.cpp's llama-server, ...) over HTTP with streaming, or straight to an",

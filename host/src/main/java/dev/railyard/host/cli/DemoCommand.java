@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The main job in one command. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
+        header = "Runs the main job on the embedded default model (no download).", mixinStandardHelpOptions = true,
         description = {
             "The main job in one command, on the embedded default model (no download):",
             "  1. streams a completion of a Python prompt, token by token;",

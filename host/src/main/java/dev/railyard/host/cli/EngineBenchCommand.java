@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Measures the engine's own cost per step. */
-@Command(name = "engine-bench", mixinStandardHelpOptions = true,
+@Command(name = "engine-bench",
+        header = "Measures the engine's own overhead per step, on a backend that does no work.", mixinStandardHelpOptions = true,
         description = {
             "Measures the engine's own overhead per step: many sequences decode on a backend that",
             "does no work, so the time measured is the host's alone (scheduler, plan validation,",

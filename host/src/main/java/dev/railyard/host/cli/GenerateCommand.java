@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Runs one or many requests through the engine and prints their output. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "generate",
+        header = "Generates text for one prompt, or for many at once through the chosen scheduler and backend.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Generates text for one prompt, or for many at once (they run concurrently through the",
             "chosen scheduler and backend). Give the prompt as text, as token ids with",

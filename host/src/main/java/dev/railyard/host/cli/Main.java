@@ -39,6 +39,20 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * Columns of the help texts. Their descriptions are written in lines of up to 100 characters;
+     * at picocli's default of 80 each such line broke in two, leaving a ragged text.
+     */
+    static final int HELP_WIDTH = 110;
+
+    /**
+     * The whole command tree: the built-in commands, those of the {@link CliExtension}s on the
+     * class path, the user-error handler on every command, and the help width.
+     */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         for (CliExtension ext : java.util.ServiceLoader.load(CliExtension.class)) {
             cl.addSubcommand(ext.command());
@@ -47,7 +61,21 @@ public final class Main implements Runnable {
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.setExecutionExceptionHandler(new UserErrorHandler());
         }
-        return cl.execute(args);
+        cl.setUsageHelpWidth(HELP_WIDTH);
+        separateHelpSections(cl);
+        return cl;
+    }
+
+    /** Blank lines between a help's summary, usage, description, options and commands, in the whole tree. */
+    private static void separateHelpSections(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+        if (usage.header().length > 0) {
+            usage.synopsisHeading("%nUsage: ");
+        }
+        usage.descriptionHeading("%n").optionListHeading("%nOptions:%n").commandListHeading("%nCommands:%n");
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            separateHelpSections(sub);
+        }
     }
 
     @Override

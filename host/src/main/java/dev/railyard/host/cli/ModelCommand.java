@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Model utilities. */
-@Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Model utilities: 'railyard model synth' writes a model with random weights.",
+@Command(name = "model",
+        header = "Model utilities: 'railyard model synth' writes a model with random weights.", mixinStandardHelpOptions = true,
+        description = "Run 'railyard model COMMAND --help' for a command's options.",
         subcommands = ModelCommand.Synth.class)
 final class ModelCommand implements Runnable {
 
@@ -25,7 +26,8 @@ final class ModelCommand implements Runnable {
     }
 
     /** Writes a random-weight model in Hugging Face format. */
-    @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "synth",
+            header = "Writes a Llama-family model with random weights in Hugging Face format.", mixinStandardHelpOptions = true, sortOptions = false,
             description = {
                 "Writes a Llama-family model with random weights in Hugging Face format (config.json,",
                 "generation_config.json, model.safetensors, sharded with an index when large), from a",

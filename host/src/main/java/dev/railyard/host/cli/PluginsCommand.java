@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Lists the scheduler, backend and drafter plugins found, with their config keys. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
+@Command(name = "plugins",
+        header = "Lists the scheduler, backend and drafter plugins found, with their configuration keys.", mixinStandardHelpOptions = true,
         description = {
             "Lists every scheduler, backend and drafter plugin found on the class path and in the",
             "plugins directory: name, version, the jar it came from, what it does, and its",

@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Serves the configured engine over an OpenAI-compatible HTTP API until SIGTERM or Ctrl-C. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "serve",
+        header = "Serves the model over an OpenAI-compatible HTTP API.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Serves the model over an OpenAI-compatible HTTP API (Helidon SE, one virtual",
             "thread per request):",

@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks the schedulers against each other on the CPU backend. */
-@Command(name = "sched-bench", mixinStandardHelpOptions = true,
+@Command(name = "sched-bench",
+        header = "Benchmarks the scheduler plugins on a real backend, each figure next to its goal.", mixinStandardHelpOptions = true,
         description = {
             "Benchmarks the scheduler plugins on a real backend (default: cpu-reference",
             "with the embedded model), one figure next to its goal:",

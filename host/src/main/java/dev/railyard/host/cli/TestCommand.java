@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the project's test suite with Maven. */
-@Command(name = "test", mixinStandardHelpOptions = true,
+@Command(name = "test",
+        header = "Runs the whole test suite with Maven (--all adds the slow benchmarks and soak tests).", mixinStandardHelpOptions = true,
         description = {
             "Runs the whole test suite (all modules) with Maven, from the repository root.",
             "Slow benchmarks and soak tests are excluded unless --all is given."
