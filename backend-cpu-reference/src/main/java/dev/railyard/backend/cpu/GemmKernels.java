@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Outer-product micro-kernels for 512-bit vectors over {@link PackedLinear} weights: a tile of T
  * tokens times 32, 64 or 128 rows keeps one accumulator vector per (token, 16 rows); for each k it
- * loads the rows' weights at k (contiguous in the packed layout, bfloat16 pairs widened with one
- * shift or one mask), broadcasts each token's activation at k, and does one FMA per accumulator.
+ * loads the rows' weights at k (contiguous in the packed layout; bfloat16 pairs widened with one
+ * shift or one mask, float16 pairs as in {@link #f16Low} and {@link #f16High}), broadcasts each
+ * token's activation at k, and does one FMA per accumulator.
  * Activations come transposed: token t's value at k is {@code x[xo + k * T + t]}.
  *
  * <p>Batch invariance: the product of one token with one row is {@code acc = fma(x[k], w[k], acc)}
@@ -28,12 +29,13 @@ final class GemmKernels {
     }
 
     /**
-     * Runs the tile of {@code tokens} tokens times {@code blocks} packed blocks (a shape of
-     * {@link #hasTile}) from block offset {@code wOff}: token t, row r of the tile to {@code out[t * 32 * blocks + r]}.
+     * Runs the tile of {@code tokens} tokens times {@code blocks} packed blocks of {@code packing} (a
+     * shape of {@link #hasTile}; float16 has the lead shapes only) from block offset {@code wOff}:
+     * token t, row r of the tile to {@code out[t * 32 * blocks + r]}.
      */
-    static void tile(boolean bf16, int tokens, int blocks, MemorySegment w, long wOff, long blockBytes,
+    static void tile(PackedLinear.Packing packing, int tokens, int blocks, MemorySegment w, long wOff, long blockBytes,
                      float[] x, int xo, int k, float[] out) {
-        switch (tokens * 8 + blocks + (bf16 ? 1000 : 0)) {
+        switch (tokens * 8 + blocks + packing.ordinal() * 1000) {
             case 12 -> outer1x128F32(w, wOff, blockBytes, x, xo, k, out);
             case 20 -> outer2x128F32(w, wOff, blockBytes, x, xo, k, out);
             case 10 -> outer1x64F32(w, wOff, blockBytes, x, xo, k, out);
@@ -66,16 +68,66 @@ final class GemmKernels {
             case 1081 -> outer10x32Bf16(w, wOff, blockBytes, x, xo, k, out);
             case 1089 -> outer11x32Bf16(w, wOff, blockBytes, x, xo, k, out);
             case 1097 -> outer12x32Bf16(w, wOff, blockBytes, x, xo, k, out);
-            default -> throw new IllegalArgumentException("no tile of " + tokens + " tokens x " + blocks + " blocks");
+            case 2012 -> outer1x128F16(w, wOff, blockBytes, x, xo, k, out);
+            case 2020 -> outer2x128F16(w, wOff, blockBytes, x, xo, k, out);
+            case 2010 -> outer1x64F16(w, wOff, blockBytes, x, xo, k, out);
+            case 2018 -> outer2x64F16(w, wOff, blockBytes, x, xo, k, out);
+            case 2009 -> outer1x32F16(w, wOff, blockBytes, x, xo, k, out);
+            case 2017 -> outer2x32F16(w, wOff, blockBytes, x, xo, k, out);
+            default -> throw new IllegalArgumentException("no " + packing + " tile of " + tokens + " tokens x " + blocks + " blocks");
         }
     }
 
-    /** Whether {@link #tile} has a kernel of this shape. */
+    /**
+     * The float16 lead tile of {@code tokens} (1 or 2) tokens times {@code blocks} (1, 2 or 4) blocks, which
+     * also stores the widened weights into {@code keep} (float32 packed layout, block b at
+     * {@code keepOff + b * keepBlockBytes}).
+     */
+    static void leadKeepingF16(int tokens, int blocks, MemorySegment w, long wOff, long blockBytes, float[] x, int xo,
+                               int k, float[] out, MemorySegment keep, long keepOff, long keepBlockBytes) {
+        switch (tokens * 8 + blocks) {
+            case 12 -> outer1x128F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
+            case 20 -> outer2x128F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
+            case 10 -> outer1x64F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
+            case 18 -> outer2x64F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
+            case 9 -> outer1x32F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
+            case 17 -> outer2x32F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
+            default -> throw new IllegalArgumentException("no float16 lead tile of " + tokens + " tokens x " + blocks + " blocks");
+        }
+    }
+
+    /** Whether {@link #tile} has a kernel of this shape for float32 and bfloat16. */
     static boolean hasTile(int tokens, int blocks) {
         return switch (tokens * 8 + blocks) {
             case 12, 20, 10, 18, 9, 17, 25, 33, 41, 49, 57, 65, 73, 81, 89, 97 -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Rows 0-15 of a packed float16 column (the low halves of {@code u}), widened exactly: the
+     * statements the float16 kernels carry inline (tested exhaustively).
+     */
+    static FloatVector f16Low(IntVector u) {
+        IntVector e = u.and(0x7FFF);
+        IntVector t = e.lanewise(VectorOperators.LSHL, 13);
+        IntVector n = t.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e.compare(VectorOperators.GE, 0x7C00));
+        IntVector d = t.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+        FloatVector w = n.blend(d, e.compare(VectorOperators.LT, 0x400)).or(u.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+        return w;
+    }
+
+    /**
+     * Rows 16-31 of a packed float16 column (the high halves of {@code u}), widened exactly: the
+     * statements the float16 kernels carry inline (tested exhaustively).
+     */
+    static FloatVector f16High(IntVector u) {
+        IntVector e = u.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+        IntVector t = e.lanewise(VectorOperators.LSHL, 13);
+        IntVector n = t.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e.compare(VectorOperators.GE, 0x7C00));
+        IntVector d = t.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+        FloatVector w = n.blend(d, e.compare(VectorOperators.LT, 0x400)).or(u.and(0x80000000)).reinterpretAsFloats();
+        return w;
     }
 
     /** 1 token(s) times 128 packed rows of F32; token t, row r of the tile to {@code out[t * 128 + r]}. */
@@ -1468,6 +1520,688 @@ final class GemmKernels {
         c10_1.intoArray(out, 336);
         c11_0.intoArray(out, 352);
         c11_1.intoArray(out, 368);
+    }
+
+    /** 1 token(s) times 128 packed rows of F16; token t, row r of the tile to {@code out[t * 128 + r]}. */
+    static void outer1x128F16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c0_4 = z, c0_5 = z, c0_6 = z, c0_7 = z;
+        long w1o = wOff + 1 * blockBytes;
+        long w2o = wOff + 2 * blockBytes;
+        long w3o = wOff + 3 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_0 = b0.fma(w0, c0_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            c0_1 = b0.fma(w1, c0_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_2 = b0.fma(w2, c0_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            c0_3 = b0.fma(w3, c0_3);
+            IntVector u2 = IntVector.fromMemorySegment(VI, w, w2o + p, LE);
+            IntVector e4 = u2.and(0x7FFF);
+            IntVector t4 = e4.lanewise(VectorOperators.LSHL, 13);
+            IntVector n4 = t4.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e4.compare(VectorOperators.GE, 0x7C00));
+            IntVector d4 = t4.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w4 = n4.blend(d4, e4.compare(VectorOperators.LT, 0x400)).or(u2.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_4 = b0.fma(w4, c0_4);
+            IntVector e5 = u2.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t5 = e5.lanewise(VectorOperators.LSHL, 13);
+            IntVector n5 = t5.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e5.compare(VectorOperators.GE, 0x7C00));
+            IntVector d5 = t5.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w5 = n5.blend(d5, e5.compare(VectorOperators.LT, 0x400)).or(u2.and(0x80000000)).reinterpretAsFloats();
+            c0_5 = b0.fma(w5, c0_5);
+            IntVector u3 = IntVector.fromMemorySegment(VI, w, w3o + p, LE);
+            IntVector e6 = u3.and(0x7FFF);
+            IntVector t6 = e6.lanewise(VectorOperators.LSHL, 13);
+            IntVector n6 = t6.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e6.compare(VectorOperators.GE, 0x7C00));
+            IntVector d6 = t6.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w6 = n6.blend(d6, e6.compare(VectorOperators.LT, 0x400)).or(u3.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_6 = b0.fma(w6, c0_6);
+            IntVector e7 = u3.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t7 = e7.lanewise(VectorOperators.LSHL, 13);
+            IntVector n7 = t7.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e7.compare(VectorOperators.GE, 0x7C00));
+            IntVector d7 = t7.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w7 = n7.blend(d7, e7.compare(VectorOperators.LT, 0x400)).or(u3.and(0x80000000)).reinterpretAsFloats();
+            c0_7 = b0.fma(w7, c0_7);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+        c0_4.intoArray(out, 64);
+        c0_5.intoArray(out, 80);
+        c0_6.intoArray(out, 96);
+        c0_7.intoArray(out, 112);
+    }
+
+    /** 2 token(s) times 128 packed rows of F16; token t, row r of the tile to {@code out[t * 128 + r]}. */
+    static void outer2x128F16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c0_4 = z, c0_5 = z, c0_6 = z, c0_7 = z, c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z, c1_4 = z, c1_5 = z, c1_6 = z, c1_7 = z;
+        long w1o = wOff + 1 * blockBytes;
+        long w2o = wOff + 2 * blockBytes;
+        long w3o = wOff + 3 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 2;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            FloatVector b1 = FloatVector.broadcast(F, x[q + 1]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_0 = b0.fma(w0, c0_0);
+            c1_0 = b1.fma(w0, c1_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            c0_1 = b0.fma(w1, c0_1);
+            c1_1 = b1.fma(w1, c1_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_2 = b0.fma(w2, c0_2);
+            c1_2 = b1.fma(w2, c1_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            c0_3 = b0.fma(w3, c0_3);
+            c1_3 = b1.fma(w3, c1_3);
+            IntVector u2 = IntVector.fromMemorySegment(VI, w, w2o + p, LE);
+            IntVector e4 = u2.and(0x7FFF);
+            IntVector t4 = e4.lanewise(VectorOperators.LSHL, 13);
+            IntVector n4 = t4.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e4.compare(VectorOperators.GE, 0x7C00));
+            IntVector d4 = t4.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w4 = n4.blend(d4, e4.compare(VectorOperators.LT, 0x400)).or(u2.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_4 = b0.fma(w4, c0_4);
+            c1_4 = b1.fma(w4, c1_4);
+            IntVector e5 = u2.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t5 = e5.lanewise(VectorOperators.LSHL, 13);
+            IntVector n5 = t5.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e5.compare(VectorOperators.GE, 0x7C00));
+            IntVector d5 = t5.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w5 = n5.blend(d5, e5.compare(VectorOperators.LT, 0x400)).or(u2.and(0x80000000)).reinterpretAsFloats();
+            c0_5 = b0.fma(w5, c0_5);
+            c1_5 = b1.fma(w5, c1_5);
+            IntVector u3 = IntVector.fromMemorySegment(VI, w, w3o + p, LE);
+            IntVector e6 = u3.and(0x7FFF);
+            IntVector t6 = e6.lanewise(VectorOperators.LSHL, 13);
+            IntVector n6 = t6.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e6.compare(VectorOperators.GE, 0x7C00));
+            IntVector d6 = t6.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w6 = n6.blend(d6, e6.compare(VectorOperators.LT, 0x400)).or(u3.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_6 = b0.fma(w6, c0_6);
+            c1_6 = b1.fma(w6, c1_6);
+            IntVector e7 = u3.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t7 = e7.lanewise(VectorOperators.LSHL, 13);
+            IntVector n7 = t7.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e7.compare(VectorOperators.GE, 0x7C00));
+            IntVector d7 = t7.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w7 = n7.blend(d7, e7.compare(VectorOperators.LT, 0x400)).or(u3.and(0x80000000)).reinterpretAsFloats();
+            c0_7 = b0.fma(w7, c0_7);
+            c1_7 = b1.fma(w7, c1_7);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+        c0_4.intoArray(out, 64);
+        c0_5.intoArray(out, 80);
+        c0_6.intoArray(out, 96);
+        c0_7.intoArray(out, 112);
+        c1_0.intoArray(out, 128);
+        c1_1.intoArray(out, 144);
+        c1_2.intoArray(out, 160);
+        c1_3.intoArray(out, 176);
+        c1_4.intoArray(out, 192);
+        c1_5.intoArray(out, 208);
+        c1_6.intoArray(out, 224);
+        c1_7.intoArray(out, 240);
+    }
+
+    /** 1 token(s) times 64 packed rows of F16; token t, row r of the tile to {@code out[t * 64 + r]}. */
+    static void outer1x64F16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        long w1o = wOff + 1 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_0 = b0.fma(w0, c0_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            c0_1 = b0.fma(w1, c0_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_2 = b0.fma(w2, c0_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            c0_3 = b0.fma(w3, c0_3);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+    }
+
+    /** 2 token(s) times 64 packed rows of F16; token t, row r of the tile to {@code out[t * 64 + r]}. */
+    static void outer2x64F16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        long w1o = wOff + 1 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 2;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            FloatVector b1 = FloatVector.broadcast(F, x[q + 1]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_0 = b0.fma(w0, c0_0);
+            c1_0 = b1.fma(w0, c1_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            c0_1 = b0.fma(w1, c0_1);
+            c1_1 = b1.fma(w1, c1_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_2 = b0.fma(w2, c0_2);
+            c1_2 = b1.fma(w2, c1_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            c0_3 = b0.fma(w3, c0_3);
+            c1_3 = b1.fma(w3, c1_3);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+        c1_0.intoArray(out, 64);
+        c1_1.intoArray(out, 80);
+        c1_2.intoArray(out, 96);
+        c1_3.intoArray(out, 112);
+    }
+
+    /** 1 token(s) times 32 packed rows of F16; token t, row r of the tile to {@code out[t * 32 + r]}. */
+    static void outer1x32F16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_0 = b0.fma(w0, c0_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            c0_1 = b0.fma(w1, c0_1);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+    }
+
+    /** 2 token(s) times 32 packed rows of F16; token t, row r of the tile to {@code out[t * 32 + r]}. */
+    static void outer2x32F16(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 2;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            FloatVector b1 = FloatVector.broadcast(F, x[q + 1]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            c0_0 = b0.fma(w0, c0_0);
+            c1_0 = b1.fma(w0, c1_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            c0_1 = b0.fma(w1, c0_1);
+            c1_1 = b1.fma(w1, c1_1);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c1_0.intoArray(out, 32);
+        c1_1.intoArray(out, 48);
+    }
+
+    /**
+     * {@link #outer1x128F16} that also stores the weights it widened into {@code keep}, in the float32
+     * packed layout (block b at {@code keepOff + b * keepBlockBytes}), for the tiles that follow.
+     */
+    static void outer1x128F16Keep(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out,
+            MemorySegment keep, long keepOff, long keepBlockBytes) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c0_4 = z, c0_5 = z, c0_6 = z, c0_7 = z;
+        long w1o = wOff + 1 * blockBytes;
+        long w2o = wOff + 2 * blockBytes;
+        long w3o = wOff + 3 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w0.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_0 = b0.fma(w0, c0_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            w1.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_1 = b0.fma(w1, c0_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w2.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_2 = b0.fma(w2, c0_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            w3.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_3 = b0.fma(w3, c0_3);
+            IntVector u2 = IntVector.fromMemorySegment(VI, w, w2o + p, LE);
+            IntVector e4 = u2.and(0x7FFF);
+            IntVector t4 = e4.lanewise(VectorOperators.LSHL, 13);
+            IntVector n4 = t4.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e4.compare(VectorOperators.GE, 0x7C00));
+            IntVector d4 = t4.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w4 = n4.blend(d4, e4.compare(VectorOperators.LT, 0x400)).or(u2.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w4.intoMemorySegment(keep, keepOff + 2 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_4 = b0.fma(w4, c0_4);
+            IntVector e5 = u2.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t5 = e5.lanewise(VectorOperators.LSHL, 13);
+            IntVector n5 = t5.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e5.compare(VectorOperators.GE, 0x7C00));
+            IntVector d5 = t5.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w5 = n5.blend(d5, e5.compare(VectorOperators.LT, 0x400)).or(u2.and(0x80000000)).reinterpretAsFloats();
+            w5.intoMemorySegment(keep, keepOff + 2 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_5 = b0.fma(w5, c0_5);
+            IntVector u3 = IntVector.fromMemorySegment(VI, w, w3o + p, LE);
+            IntVector e6 = u3.and(0x7FFF);
+            IntVector t6 = e6.lanewise(VectorOperators.LSHL, 13);
+            IntVector n6 = t6.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e6.compare(VectorOperators.GE, 0x7C00));
+            IntVector d6 = t6.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w6 = n6.blend(d6, e6.compare(VectorOperators.LT, 0x400)).or(u3.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w6.intoMemorySegment(keep, keepOff + 3 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_6 = b0.fma(w6, c0_6);
+            IntVector e7 = u3.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t7 = e7.lanewise(VectorOperators.LSHL, 13);
+            IntVector n7 = t7.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e7.compare(VectorOperators.GE, 0x7C00));
+            IntVector d7 = t7.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w7 = n7.blend(d7, e7.compare(VectorOperators.LT, 0x400)).or(u3.and(0x80000000)).reinterpretAsFloats();
+            w7.intoMemorySegment(keep, keepOff + 3 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_7 = b0.fma(w7, c0_7);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+        c0_4.intoArray(out, 64);
+        c0_5.intoArray(out, 80);
+        c0_6.intoArray(out, 96);
+        c0_7.intoArray(out, 112);
+    }
+
+    /**
+     * {@link #outer2x128F16} that also stores the weights it widened into {@code keep}, in the float32
+     * packed layout (block b at {@code keepOff + b * keepBlockBytes}), for the tiles that follow.
+     */
+    static void outer2x128F16Keep(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out,
+            MemorySegment keep, long keepOff, long keepBlockBytes) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c0_4 = z, c0_5 = z, c0_6 = z, c0_7 = z, c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z, c1_4 = z, c1_5 = z, c1_6 = z, c1_7 = z;
+        long w1o = wOff + 1 * blockBytes;
+        long w2o = wOff + 2 * blockBytes;
+        long w3o = wOff + 3 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 2;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            FloatVector b1 = FloatVector.broadcast(F, x[q + 1]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w0.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_0 = b0.fma(w0, c0_0);
+            c1_0 = b1.fma(w0, c1_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            w1.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_1 = b0.fma(w1, c0_1);
+            c1_1 = b1.fma(w1, c1_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w2.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_2 = b0.fma(w2, c0_2);
+            c1_2 = b1.fma(w2, c1_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            w3.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_3 = b0.fma(w3, c0_3);
+            c1_3 = b1.fma(w3, c1_3);
+            IntVector u2 = IntVector.fromMemorySegment(VI, w, w2o + p, LE);
+            IntVector e4 = u2.and(0x7FFF);
+            IntVector t4 = e4.lanewise(VectorOperators.LSHL, 13);
+            IntVector n4 = t4.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e4.compare(VectorOperators.GE, 0x7C00));
+            IntVector d4 = t4.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w4 = n4.blend(d4, e4.compare(VectorOperators.LT, 0x400)).or(u2.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w4.intoMemorySegment(keep, keepOff + 2 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_4 = b0.fma(w4, c0_4);
+            c1_4 = b1.fma(w4, c1_4);
+            IntVector e5 = u2.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t5 = e5.lanewise(VectorOperators.LSHL, 13);
+            IntVector n5 = t5.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e5.compare(VectorOperators.GE, 0x7C00));
+            IntVector d5 = t5.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w5 = n5.blend(d5, e5.compare(VectorOperators.LT, 0x400)).or(u2.and(0x80000000)).reinterpretAsFloats();
+            w5.intoMemorySegment(keep, keepOff + 2 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_5 = b0.fma(w5, c0_5);
+            c1_5 = b1.fma(w5, c1_5);
+            IntVector u3 = IntVector.fromMemorySegment(VI, w, w3o + p, LE);
+            IntVector e6 = u3.and(0x7FFF);
+            IntVector t6 = e6.lanewise(VectorOperators.LSHL, 13);
+            IntVector n6 = t6.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e6.compare(VectorOperators.GE, 0x7C00));
+            IntVector d6 = t6.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w6 = n6.blend(d6, e6.compare(VectorOperators.LT, 0x400)).or(u3.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w6.intoMemorySegment(keep, keepOff + 3 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_6 = b0.fma(w6, c0_6);
+            c1_6 = b1.fma(w6, c1_6);
+            IntVector e7 = u3.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t7 = e7.lanewise(VectorOperators.LSHL, 13);
+            IntVector n7 = t7.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e7.compare(VectorOperators.GE, 0x7C00));
+            IntVector d7 = t7.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w7 = n7.blend(d7, e7.compare(VectorOperators.LT, 0x400)).or(u3.and(0x80000000)).reinterpretAsFloats();
+            w7.intoMemorySegment(keep, keepOff + 3 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_7 = b0.fma(w7, c0_7);
+            c1_7 = b1.fma(w7, c1_7);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+        c0_4.intoArray(out, 64);
+        c0_5.intoArray(out, 80);
+        c0_6.intoArray(out, 96);
+        c0_7.intoArray(out, 112);
+        c1_0.intoArray(out, 128);
+        c1_1.intoArray(out, 144);
+        c1_2.intoArray(out, 160);
+        c1_3.intoArray(out, 176);
+        c1_4.intoArray(out, 192);
+        c1_5.intoArray(out, 208);
+        c1_6.intoArray(out, 224);
+        c1_7.intoArray(out, 240);
+    }
+
+    /**
+     * {@link #outer1x64F16} that also stores the weights it widened into {@code keep}, in the float32
+     * packed layout (block b at {@code keepOff + b * keepBlockBytes}), for the tiles that follow.
+     */
+    static void outer1x64F16Keep(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out,
+            MemorySegment keep, long keepOff, long keepBlockBytes) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        long w1o = wOff + 1 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w0.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_0 = b0.fma(w0, c0_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            w1.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_1 = b0.fma(w1, c0_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w2.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_2 = b0.fma(w2, c0_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            w3.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_3 = b0.fma(w3, c0_3);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+    }
+
+    /**
+     * {@link #outer2x64F16} that also stores the weights it widened into {@code keep}, in the float32
+     * packed layout (block b at {@code keepOff + b * keepBlockBytes}), for the tiles that follow.
+     */
+    static void outer2x64F16Keep(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out,
+            MemorySegment keep, long keepOff, long keepBlockBytes) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z, c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        long w1o = wOff + 1 * blockBytes;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 2;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            FloatVector b1 = FloatVector.broadcast(F, x[q + 1]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w0.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_0 = b0.fma(w0, c0_0);
+            c1_0 = b1.fma(w0, c1_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            w1.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_1 = b0.fma(w1, c0_1);
+            c1_1 = b1.fma(w1, c1_1);
+            IntVector u1 = IntVector.fromMemorySegment(VI, w, w1o + p, LE);
+            IntVector e2 = u1.and(0x7FFF);
+            IntVector t2 = e2.lanewise(VectorOperators.LSHL, 13);
+            IntVector n2 = t2.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e2.compare(VectorOperators.GE, 0x7C00));
+            IntVector d2 = t2.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w2 = n2.blend(d2, e2.compare(VectorOperators.LT, 0x400)).or(u1.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w2.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_2 = b0.fma(w2, c0_2);
+            c1_2 = b1.fma(w2, c1_2);
+            IntVector e3 = u1.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t3 = e3.lanewise(VectorOperators.LSHL, 13);
+            IntVector n3 = t3.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e3.compare(VectorOperators.GE, 0x7C00));
+            IntVector d3 = t3.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w3 = n3.blend(d3, e3.compare(VectorOperators.LT, 0x400)).or(u1.and(0x80000000)).reinterpretAsFloats();
+            w3.intoMemorySegment(keep, keepOff + 1 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_3 = b0.fma(w3, c0_3);
+            c1_3 = b1.fma(w3, c1_3);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c0_2.intoArray(out, 32);
+        c0_3.intoArray(out, 48);
+        c1_0.intoArray(out, 64);
+        c1_1.intoArray(out, 80);
+        c1_2.intoArray(out, 96);
+        c1_3.intoArray(out, 112);
+    }
+
+    /**
+     * {@link #outer1x32F16} that also stores the weights it widened into {@code keep}, in the float32
+     * packed layout (block b at {@code keepOff + b * keepBlockBytes}), for the tiles that follow.
+     */
+    static void outer1x32F16Keep(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out,
+            MemorySegment keep, long keepOff, long keepBlockBytes) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 1;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w0.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_0 = b0.fma(w0, c0_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            w1.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_1 = b0.fma(w1, c0_1);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+    }
+
+    /**
+     * {@link #outer2x32F16} that also stores the weights it widened into {@code keep}, in the float32
+     * packed layout (block b at {@code keepOff + b * keepBlockBytes}), for the tiles that follow.
+     */
+    static void outer2x32F16Keep(MemorySegment w, long wOff, long blockBytes, float[] x, int xo, int k, float[] out,
+            MemorySegment keep, long keepOff, long keepBlockBytes) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z;
+        for (int j = 0; j < k; j++) {
+            long p = (long) j * 64;
+            int q = xo + j * 2;
+            FloatVector b0 = FloatVector.broadcast(F, x[q + 0]);
+            FloatVector b1 = FloatVector.broadcast(F, x[q + 1]);
+            IntVector u0 = IntVector.fromMemorySegment(VI, w, wOff + p, LE);
+            IntVector e0 = u0.and(0x7FFF);
+            IntVector t0 = e0.lanewise(VectorOperators.LSHL, 13);
+            IntVector n0 = t0.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e0.compare(VectorOperators.GE, 0x7C00));
+            IntVector d0 = t0.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w0 = n0.blend(d0, e0.compare(VectorOperators.LT, 0x400)).or(u0.lanewise(VectorOperators.LSHL, 16).and(0x80000000)).reinterpretAsFloats();
+            w0.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 0, LE);
+            c0_0 = b0.fma(w0, c0_0);
+            c1_0 = b1.fma(w0, c1_0);
+            IntVector e1 = u0.lanewise(VectorOperators.LSHR, 16).and(0x7FFF);
+            IntVector t1 = e1.lanewise(VectorOperators.LSHL, 13);
+            IntVector n1 = t1.add(112 << 23).lanewise(VectorOperators.ADD, 112 << 23, e1.compare(VectorOperators.GE, 0x7C00));
+            IntVector d1 = t1.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            FloatVector w1 = n1.blend(d1, e1.compare(VectorOperators.LT, 0x400)).or(u0.and(0x80000000)).reinterpretAsFloats();
+            w1.intoMemorySegment(keep, keepOff + 0 * keepBlockBytes + (long) j * 128 + 64, LE);
+            c0_1 = b0.fma(w1, c0_1);
+            c1_1 = b1.fma(w1, c1_1);
+        }
+        c0_0.intoArray(out, 0);
+        c0_1.intoArray(out, 16);
+        c1_0.intoArray(out, 32);
+        c1_1.intoArray(out, 48);
     }
 
 }

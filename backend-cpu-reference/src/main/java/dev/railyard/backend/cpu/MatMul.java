@@ -4,6 +4,7 @@ import static dev.railyard.backend.cpu.VectorMath.F;
 import static dev.railyard.backend.cpu.VectorMath.L;
 import static dev.railyard.backend.cpu.VectorMath.VI;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -67,6 +68,10 @@ final class MatMul {
         }
         int k = w.cols();
         float[] xt = tokens == 1 ? x : tiles;
+        if (w.packing() == PackedLinear.Packing.F16 && tokens > LEAD_TOKENS) {
+            runWideningF16(w, xt, tokens, y, ldy, nFrom, nTo, accumulate, s);
+            return;
+        }
         int count = tileCount(tokens);
         int tilesPerBlock = Math.max(1, TOKEN_BLOCK_BYTES / (TILE_TOKENS * k * Float.BYTES));
         int bTo = (nTo + PANEL - 1) / PANEL;
@@ -75,13 +80,13 @@ final class MatMul {
             for (int g = nFrom / PANEL; g < bTo; g += GROUP_BLOCKS) {
                 int gEnd = Math.min(bTo, g + GROUP_BLOCKS);
                 if (i0 == 0) {
-                    lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s);
+                    lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s, null);
                 }
                 for (int b = g; b < gEnd; b++) {
                     for (int i = Math.max(1, i0); i < i1; i++) {
                         int t0 = tileStart(i);
                         int tt = tileTokens(i, tokens);
-                        GemmKernels.tile(w.bf16(), tt, 1, w.data(), b * w.blockBytes(), w.blockBytes(), xt, t0 * k, k, s.out);
+                        GemmKernels.tile(w.packing(), tt, 1, w.data(), b * w.blockBytes(), w.blockBytes(), xt, t0 * k, k, s.out);
                         store(s.out, tt, PANEL, b * PANEL, w, y, t0 * ldy, ldy, nFrom, nTo, accumulate);
                     }
                 }
@@ -93,16 +98,56 @@ final class MatMul {
      * The lead tile (the first one or two tokens) against blocks {@code [g, gEnd)}: several blocks
      * per kernel, so that their weights come from memory in as many concurrent streams (one
      * sequential stream per core reaches about 6 GB/s here, four about 16); the other tiles then
-     * find the group in cache.
+     * find the group in cache. With {@code keep} (float16 weights), the blocks are also stored
+     * there widened to float32, block {@code b} at {@code (b - g) * keepBlockBytes(w)}.
      */
     private static void lead(PackedLinear w, float[] xt, int tt, int g, int gEnd, float[] y, int ldy,
-                             int nFrom, int nTo, boolean accumulate, WorkerScratch s) {
+                             int nFrom, int nTo, boolean accumulate, WorkerScratch s, MemorySegment keep) {
+        long keepBlock = keepBlockBytes(w);
         int b = g;
         while (b < gEnd) {
             int n = gEnd - b >= GROUP_BLOCKS ? GROUP_BLOCKS : gEnd - b >= 2 ? 2 : 1;
-            GemmKernels.tile(w.bf16(), tt, n, w.data(), b * w.blockBytes(), w.blockBytes(), xt, 0, w.cols(), s.out);
+            if (keep == null) {
+                GemmKernels.tile(w.packing(), tt, n, w.data(), b * w.blockBytes(), w.blockBytes(), xt, 0, w.cols(), s.out);
+            } else {
+                GemmKernels.leadKeepingF16(tt, n, w.data(), b * w.blockBytes(), w.blockBytes(), xt, 0, w.cols(), s.out,
+                        keep, (b - g) * keepBlock, keepBlock);
+            }
             store(s.out, tt, n * PANEL, b * PANEL, w, y, 0, ldy, nFrom, nTo, accumulate);
             b += n;
+        }
+    }
+
+    /** Bytes of one block of {@code w} widened to float32. */
+    private static long keepBlockBytes(PackedLinear w) {
+        return w.cols() * PackedLinear.Packing.F32.columnBytes();
+    }
+
+    /**
+     * {@link #run} of float16 weights for more than the lead tile's tokens: per group, the lead
+     * tile widens the group's blocks and keeps them, in float32, in the worker's scratch (L2);
+     * the other tiles are the float32 kernels over that copy. The weights are read from memory
+     * once, at half the bytes of float32, and widened once per group rather than once per tile.
+     * Tokens are not split into blocks here: a group is widened once for all of them.
+     */
+    private static void runWideningF16(PackedLinear w, float[] xt, int tokens, float[] y, int ldy, int nFrom, int nTo,
+                                       boolean accumulate, WorkerScratch s) {
+        int k = w.cols();
+        long keepBlock = keepBlockBytes(w);
+        MemorySegment keep = s.widened(GROUP_BLOCKS * keepBlock);
+        int count = tileCount(tokens);
+        int bTo = (nTo + PANEL - 1) / PANEL;
+        for (int g = nFrom / PANEL; g < bTo; g += GROUP_BLOCKS) {
+            int gEnd = Math.min(bTo, g + GROUP_BLOCKS);
+            lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s, keep);
+            for (int b = g; b < gEnd; b++) {
+                for (int i = 1; i < count; i++) {
+                    int t0 = tileStart(i);
+                    int tt = tileTokens(i, tokens);
+                    GemmKernels.tile(PackedLinear.Packing.F32, tt, 1, keep, (b - g) * keepBlock, keepBlock, xt, t0 * k, k, s.out);
+                    store(s.out, tt, PANEL, b * PANEL, w, y, t0 * ldy, ldy, nFrom, nTo, accumulate);
+                }
+            }
         }
     }
 
@@ -185,7 +230,20 @@ final class MatMul {
             long base = b * w.blockBytes();
             for (int t = 0; t < tokens; t++) {
                 int xo = t * ldx;
-                if (w.bf16()) {
+                if (w.packing() == PackedLinear.Packing.F16) {
+                    // L rows widened at a time (scalar, exact), then the same lane-wise chain
+                    float[] lanes = new float[L];
+                    for (int v = 0; v < PANEL; v += L) {
+                        FloatVector a = FloatVector.zero(F);
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j < L; j++) {
+                                lanes[j] = w.weight(b * PANEL + v + j, i);
+                            }
+                            a = FloatVector.broadcast(F, x[xo + i]).fma(FloatVector.fromArray(F, lanes, 0), a);
+                        }
+                        a.intoArray(acc, v);
+                    }
+                } else if (w.packing() == PackedLinear.Packing.BF16) {
                     // an int vector of lanes [v, v + L) holds rows v + j (low halves) and 16 + v + j (high)
                     for (int v = 0; v < 16; v += L) {
                         FloatVector lo = FloatVector.zero(F);

@@ -9,26 +9,47 @@ import java.util.stream.IntStream;
 /**
  * A weight matrix {@code [rows, cols]} repacked for the outer-product kernels of {@link
  * GemmKernels}: rows in blocks of {@link #BLOCK_ROWS}, each block stored column by column, so the
- * 32 rows' weights at one k are contiguous (128 bytes of float32, or 64 bytes of bfloat16 pairs).
+ * 32 rows' weights at one k are contiguous (128 bytes of float32, or 64 bytes of 16-bit pairs).
  * A step then reads every block front to back in one sequential stream, whatever its token count.
+ * The stored type is the checkpoint's: nothing is rounded, nothing is widened ahead of time, so
+ * the packed copy is as large as the weights.
  *
  * <p>Layouts of block {@code b} (rows {@code 32b .. 32b+31}; rows past the matrix are zero):
  * <ul>
- *   <li>float32 (from float32 or float16 weights, widened exactly): row {@code 32b + r} at k is the
- *       float at byte {@code b * blockBytes + k * 128 + r * 4};
- *   <li>bfloat16 (from bfloat16 weights, bits unchanged): the int at byte {@code b * blockBytes + k * 64
- *       + j * 4} holds row {@code 32b + j} in its low half and row {@code 32b + 16 + j} in its high
- *       half (j &lt; 16), so one 512-bit load widens to two float vectors with a shift and a mask.
+ *   <li>float32: row {@code 32b + r} at k is the float at byte {@code b * blockBytes + k * 128 + r * 4};
+ *   <li>bfloat16 and float16 (bits unchanged): the int at byte {@code b * blockBytes + k * 64 + j * 4}
+ *       holds row {@code 32b + j} in its low half and row {@code 32b + 16 + j} in its high half
+ *       (j &lt; 16), so one 512-bit load widens to two float vectors (bfloat16: one shift or one
+ *       mask; float16: {@link GemmKernels#f16Low} and {@link GemmKernels#f16High}, exact).
  * </ul>
  *
  * @param name the source tensor's name, for messages
  * @param data the packed bytes (64-byte aligned, owned by the arena given to {@link #pack})
- * @param bf16 bfloat16 pairs, or float32
+ * @param packing the stored element type
  * @param rows output features
  * @param cols input features (the K of the products)
  * @param bias one float per row, or null
  */
-record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int cols, float[] bias) {
+record PackedLinear(String name, MemorySegment data, Packing packing, int rows, int cols, float[] bias) {
+
+    /** The element type of a packed matrix. */
+    enum Packing {
+        F32, BF16, F16;
+
+        /** Bytes of one packed column (the 32 rows of a block at one k). */
+        long columnBytes() {
+            return this == F32 ? 128 : 64;
+        }
+
+        static Packing of(DType dtype) {
+            return switch (dtype) {
+                case F32 -> F32;
+                case BF16 -> BF16;
+                case F16 -> F16;
+                default -> throw new IllegalArgumentException("not a floating weight type: " + dtype);
+            };
+        }
+    }
 
     /** Rows per packed block (two 512-bit float vectors). */
     static final int BLOCK_ROWS = 32;
@@ -47,11 +68,7 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
 
     /** Bytes of the packed weights at one k of a block (32 rows). */
     long columnBytes() {
-        return columnBytes(bf16);
-    }
-
-    private static long columnBytes(boolean bf16) {
-        return bf16 ? 64 : 128;
+        return packing.columnBytes();
     }
 
     /** Bytes of one packed block. */
@@ -68,24 +85,23 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
     float weight(int r, int k) {
         long at = (r / BLOCK_ROWS) * blockBytes() + k * columnBytes();
         int j = r % BLOCK_ROWS;
-        if (!bf16) {
+        if (packing == Packing.F32) {
             return data.get(FLOAT, at + j * 4L);
         }
         short h = data.get(SHORT, at + (j % 16) * 4L + (j / 16) * 2L);
-        return Float.intBitsToFloat((h & 0xFFFF) << 16);
+        return packing == Packing.BF16 ? Float.intBitsToFloat((h & 0xFFFF) << 16) : Float.float16ToFloat(h);
     }
 
     /**
-     * Packs {@code w} into memory from {@code arena}: bfloat16 stays bfloat16, float32 stays
-     * float32, float16 is widened to float32 (exactly; twice its stored size). Blocks are packed
+     * Packs {@code w} into memory from {@code arena}, in its own element type. Blocks are packed
      * in parallel (the common fork-join pool: a large model's load is bound by page faults) when
      * both segments may be used from other threads, on this thread otherwise.
      */
     static PackedLinear pack(Linear w, Arena arena) {
-        boolean bf16 = w.dtype() == DType.BF16;
-        long blockBytes = w.cols() * columnBytes(bf16);
+        Packing packing = Packing.of(w.dtype());
+        long blockBytes = w.cols() * packing.columnBytes();
         MemorySegment dst = arena.allocate(blocks(w.rows()) * blockBytes, 64);
-        PackedLinear p = new PackedLinear(w.name(), dst, bf16, w.rows(), w.cols(), w.bias());
+        PackedLinear p = new PackedLinear(w.name(), dst, packing, w.rows(), w.cols(), w.bias());
         IntStream blocks = IntStream.range(0, p.blocks());
         if (w.data().isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD)) {
             blocks = blocks.parallel();
@@ -114,17 +130,11 @@ record PackedLinear(String name, MemorySegment data, boolean bf16, int rows, int
                         dst.set(FLOAT, block + i * colBytes + j * 4L, row[i]);
                     }
                 }
-                case BF16 -> {
+                default -> {
                     MemorySegment.copy(w.data(), SHORT, src, halves, 0, k);
                     long lane = (j % 16) * 4L + (j / 16) * 2L;
                     for (int i = 0; i < k; i++) {
                         dst.set(SHORT, block + i * colBytes + lane, halves[i]);
-                    }
-                }
-                default -> {
-                    MemorySegment.copy(w.data(), SHORT, src, halves, 0, k);
-                    for (int i = 0; i < k; i++) {
-                        dst.set(FLOAT, block + i * colBytes + j * 4L, Float.float16ToFloat(halves[i]));
                     }
                 }
             }

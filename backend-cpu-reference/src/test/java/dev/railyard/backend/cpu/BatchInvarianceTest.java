@@ -97,7 +97,7 @@ class BatchInvarianceTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 7, 16, PROMPT})
     void chunkingThePromptChangesNoBit(int chunk) {
-        for (DType dt : List.of(DType.F32, DType.BF16)) {
+        for (DType dt : List.of(DType.F32, DType.BF16, DType.F16)) {
             try (Backend b = TestBackends.open(model(dt), 2, 16, 512)) {
                 assertSameBits(runChunked(b, tokens(300), chunk), baseline(dt), dt + ", chunks of " + chunk);
             }
@@ -107,7 +107,7 @@ class BatchInvarianceTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4})
     void threadCountChangesNoBit(int threads) {
-        for (DType dt : List.of(DType.F32, DType.BF16)) {
+        for (DType dt : List.of(DType.F32, DType.BF16, DType.F16)) {
             try (Backend b = TestBackends.open(model(dt), threads, 16, 512)) {
                 assertSameBits(runChunked(b, tokens(300), 9), baseline(dt), dt + ", " + threads + " threads");
             }

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,6 +42,34 @@ class KernelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void float16WideningIsExactForEveryValue() {
+        int[] pairs = new int[L];
+        float[] low = new float[L];
+        float[] high = new float[L];
+        for (int i = 0; i < 65536; i += 2 * L) {
+            for (int j = 0; j < L; j++) {
+                pairs[j] = (i + j) | (i + L + j) << 16;
+            }
+            IntVector u = IntVector.fromArray(VectorMath.VI, pairs, 0);
+            GemmKernels.f16Low(u).intoArray(low, 0);
+            GemmKernels.f16High(u).intoArray(high, 0);
+            for (int j = 0; j < L; j++) {
+                assertThat(Float.floatToRawIntBits(low[j])).as("float16 %04x", i + j).isEqualTo(widened((short) (i + j)));
+                assertThat(Float.floatToRawIntBits(high[j])).as("float16 %04x", i + L + j).isEqualTo(widened((short) (i + L + j)));
+            }
+        }
+    }
+
+    /** The float32 bits of a float16: Java's conversion, and for NaNs the payload moved up unchanged (a quiet bit is not added). */
+    private static int widened(short h) {
+        float f = Float.float16ToFloat(h);
+        if (Float.isNaN(f)) {
+            return (h & 0x8000) << 16 | 0x7F800000 | (h & 0x3FF) << 13;
+        }
+        return Float.floatToRawIntBits(f);
     }
 
     @Test
@@ -165,6 +194,46 @@ class KernelTest {
             }
             w.close();
         }
+    }
+
+    /**
+     * The float16 kernels widen every finite value exactly, subnormals and signed zeros included:
+     * a matrix holding each finite float16 once (64 rows of 992), through the lead-only path (1
+     * and 2 tokens) and the widening one (5 and 14 tokens), equals the sequential-FMA reference.
+     */
+    @Test
+    void float16KernelsWidenEveryFiniteValue() {
+        int rows = 64;
+        int k = 992; // 64 x 992 = 63,488: every bit pattern but the 2,048 infinities and NaNs
+        InMemoryWeights w = new InMemoryWeights();
+        TensorView t = w.allocate("w", DType.F16, rows, k);
+        // in order: row i holds 992 consecutive patterns, about one binade, so that every row's sum
+        // feels each of its weights (rows 0 and 32: the subnormals and the zeros)
+        int[] finite = java.util.stream.IntStream.range(0, 65536).filter(h -> (h & 0x7C00) != 0x7C00).toArray();
+        SplittableRandom r = new SplittableRandom(16);
+        assertThat(finite).hasSize(rows * k);
+        for (int i = 0; i < rows * k; i++) {
+            t.data().setAtIndex(I16, i, (short) finite[i]);
+        }
+        Linear lin = new Linear("w", t.data(), DType.F16, rows, k, null);
+        try (Arena arena = Arena.ofConfined()) {
+            PackedLinear packed = PackedLinear.pack(lin, arena);
+            for (int tokens : new int[] {1, 2, 5, 14}) {
+                float[] x = new float[tokens * k];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (r.nextGaussian() * 1e-3); // keeps every sum finite
+                }
+                float[] y = new float[tokens * rows];
+                MatMul.run(packed, x, k, tokens, tiles(x, k, tokens, k), y, rows, 0, rows, false, new WorkerScratch(1, 16));
+                for (int tt = 0; tt < tokens; tt++) {
+                    for (int n = 0; n < rows; n++) {
+                        assertThat(Float.floatToRawIntBits(y[tt * rows + n])).as("tokens=%d token %d row %d", tokens, tt, n)
+                                .isEqualTo(Float.floatToRawIntBits(reference(lin, n, x, tt * k)));
+                    }
+                }
+            }
+        }
+        w.close();
     }
 
     /** {@code y += x · Wᵀ} adds each product to what y held, after the bias, in one rounding each. */
