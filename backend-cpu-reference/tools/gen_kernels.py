@@ -83,8 +83,9 @@ def kernel(dt, T, B, keep=False):
 
 def dispatch():
     s = []
-    s.append("    /**\n     * Runs the tile of {@code tokens} tokens times {@code blocks} packed blocks of {@code packing} (a\n"
-             "     * shape of {@link #hasTile}; float16 has the lead shapes only) from block offset {@code wOff}:\n"
+    s.append("    /**\n     * Runs the tile of {@code tokens} tokens times {@code blocks} packed blocks of {@code packing} (float32\n"
+             "     * and bfloat16: 1-2 tokens x 1, 2 or 4 blocks and 3-12 tokens x 1 block; float16: the 1-2 token\n"
+             "     * shapes only) from block offset {@code wOff}:\n"
              "     * token t, row r of the tile to {@code out[t * 32 * blocks + r]}.\n     */\n")
     s.append("    static void tile(PackedLinear.Packing packing, int tokens, int blocks, MemorySegment w, long wOff, long blockBytes,\n"
              "                     float[] x, int xo, int k, float[] out) {\n")
@@ -105,11 +106,6 @@ def dispatch():
         s.append(f"            case {T * 8 + B} -> outer{T}x{32 * B}F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);\n")
     s.append("            default -> throw new IllegalArgumentException(\"no float16 lead tile of \" + tokens + \" tokens x \" + blocks + \" blocks\");\n")
     s.append("        }\n    }\n\n")
-    s.append("    /** Whether {@link #tile} has a kernel of this shape for float32 and bfloat16. */\n")
-    s.append("    static boolean hasTile(int tokens, int blocks) {\n")
-    s.append("        return switch (tokens * 8 + blocks) {\n")
-    s.append("            case " + ", ".join(str(T * 8 + B) for T, B in TILES) + " -> true;\n")
-    s.append("            default -> false;\n        };\n    }\n\n")
     s.append(f16_helpers())
     return "".join(s)
 

@@ -29,8 +29,9 @@ final class GemmKernels {
     }
 
     /**
-     * Runs the tile of {@code tokens} tokens times {@code blocks} packed blocks of {@code packing} (a
-     * shape of {@link #hasTile}; float16 has the lead shapes only) from block offset {@code wOff}:
+     * Runs the tile of {@code tokens} tokens times {@code blocks} packed blocks of {@code packing} (float32
+     * and bfloat16: 1-2 tokens x 1, 2 or 4 blocks and 3-12 tokens x 1 block; float16: the 1-2 token
+     * shapes only) from block offset {@code wOff}:
      * token t, row r of the tile to {@code out[t * 32 * blocks + r]}.
      */
     static void tile(PackedLinear.Packing packing, int tokens, int blocks, MemorySegment w, long wOff, long blockBytes,
@@ -94,14 +95,6 @@ final class GemmKernels {
             case 17 -> outer2x32F16Keep(w, wOff, blockBytes, x, xo, k, out, keep, keepOff, keepBlockBytes);
             default -> throw new IllegalArgumentException("no float16 lead tile of " + tokens + " tokens x " + blocks + " blocks");
         }
-    }
-
-    /** Whether {@link #tile} has a kernel of this shape for float32 and bfloat16. */
-    static boolean hasTile(int tokens, int blocks) {
-        return switch (tokens * 8 + blocks) {
-            case 12, 20, 10, 18, 9, 17, 25, 33, 41, 49, 57, 65, 73, 81, 89, 97 -> true;
-            default -> false;
-        };
     }
 
     /**
