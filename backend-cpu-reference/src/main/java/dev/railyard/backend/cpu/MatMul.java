@@ -68,25 +68,32 @@ final class MatMul {
         }
         int k = w.cols();
         float[] xt = tokens == 1 ? x : tiles;
-        if (w.packing() == PackedLinear.Packing.F16 && tokens > LEAD_TOKENS) {
-            runWideningF16(w, xt, tokens, y, ldy, nFrom, nTo, accumulate, s);
-            return;
-        }
         int count = tileCount(tokens);
-        int tilesPerBlock = Math.max(1, TOKEN_BLOCK_BYTES / (TILE_TOKENS * k * Float.BYTES));
+        // float16 with tiles after the lead: the lead tile keeps each group widened to float32 in
+        // the worker's scratch (L2) and the other tiles are the float32 kernels over that copy, so
+        // a group is read from memory once at half the bytes and widened once; one token block,
+        // so that a group is widened once for all the tokens
+        MemorySegment keep = w.packing() == PackedLinear.Packing.F16 && count > 1
+                ? s.widened(GROUP_BLOCKS * keepBlockBytes(w)) : null;
+        PackedLinear.Packing tilePacking = keep == null ? w.packing() : PackedLinear.Packing.F32;
+        MemorySegment tileSource = keep == null ? w.data() : keep;
+        long tileBlockBytes = keep == null ? w.blockBytes() : keepBlockBytes(w);
+        int tilesPerBlock = keep == null ? Math.max(1, TOKEN_BLOCK_BYTES / (TILE_TOKENS * k * Float.BYTES)) : count;
         int bTo = (nTo + PANEL - 1) / PANEL;
         for (int i0 = 0; i0 < count; i0 += tilesPerBlock) {
             int i1 = Math.min(count, i0 + tilesPerBlock);
             for (int g = nFrom / PANEL; g < bTo; g += GROUP_BLOCKS) {
                 int gEnd = Math.min(bTo, g + GROUP_BLOCKS);
                 if (i0 == 0) {
-                    lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s, null);
+                    lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s, keep);
                 }
+                int firstBlock = keep == null ? 0 : g; // the kept copy starts at the group's first block
                 for (int b = g; b < gEnd; b++) {
                     for (int i = Math.max(1, i0); i < i1; i++) {
                         int t0 = tileStart(i);
                         int tt = tileTokens(i, tokens);
-                        GemmKernels.tile(w.packing(), tt, 1, w.data(), b * w.blockBytes(), w.blockBytes(), xt, t0 * k, k, s.out);
+                        GemmKernels.tile(tilePacking, tt, 1, tileSource, (b - firstBlock) * tileBlockBytes, tileBlockBytes,
+                                xt, t0 * k, k, s.out);
                         store(s.out, tt, PANEL, b * PANEL, w, y, t0 * ldy, ldy, nFrom, nTo, accumulate);
                     }
                 }
@@ -121,34 +128,6 @@ final class MatMul {
     /** Bytes of one block of {@code w} widened to float32. */
     private static long keepBlockBytes(PackedLinear w) {
         return w.cols() * PackedLinear.Packing.F32.columnBytes();
-    }
-
-    /**
-     * {@link #run} of float16 weights for more than the lead tile's tokens: per group, the lead
-     * tile widens the group's blocks and keeps them, in float32, in the worker's scratch (L2);
-     * the other tiles are the float32 kernels over that copy. The weights are read from memory
-     * once, at half the bytes of float32, and widened once per group rather than once per tile.
-     * Tokens are not split into blocks here: a group is widened once for all of them.
-     */
-    private static void runWideningF16(PackedLinear w, float[] xt, int tokens, float[] y, int ldy, int nFrom, int nTo,
-                                       boolean accumulate, WorkerScratch s) {
-        int k = w.cols();
-        long keepBlock = keepBlockBytes(w);
-        MemorySegment keep = s.widened(GROUP_BLOCKS * keepBlock);
-        int count = tileCount(tokens);
-        int bTo = (nTo + PANEL - 1) / PANEL;
-        for (int g = nFrom / PANEL; g < bTo; g += GROUP_BLOCKS) {
-            int gEnd = Math.min(bTo, g + GROUP_BLOCKS);
-            lead(w, xt, tileTokens(0, tokens), g, gEnd, y, ldy, nFrom, nTo, accumulate, s, keep);
-            for (int b = g; b < gEnd; b++) {
-                for (int i = 1; i < count; i++) {
-                    int t0 = tileStart(i);
-                    int tt = tileTokens(i, tokens);
-                    GemmKernels.tile(PackedLinear.Packing.F32, tt, 1, keep, (b - g) * keepBlock, keepBlock, xt, t0 * k, k, s.out);
-                    store(s.out, tt, PANEL, b * PANEL, w, y, t0 * ldy, ldy, nFrom, nTo, accumulate);
-                }
-            }
-        }
     }
 
     /** Tiles that {@code tokens} make: the lead tile, then tiles of {@link #TILE_TOKENS} (the last one shorter). */
