@@ -51,9 +51,7 @@ public final class CpuBackendBenchmark {
     record StepCost(int seqs, double meanContext, double weightBytes, double kvBytes, double flops) {
 
         static StepCost of(ModelConfig c, long weightBytes, int seqs, double meanContext) {
-            double h = c.hiddenSize();
-            double matrices = c.numLayers() * (h * c.queryDim() * 2 + 2 * h * c.keyValueDim()
-                    + 3 * h * c.intermediateSize()) + (double) c.vocabSize() * h;
+            double matrices = c.numLayers() * layerMultiplyAddsPerToken(c) + (double) c.vocabSize() * c.hiddenSize();
             double attention = (double) c.numLayers() * c.numAttentionHeads() * c.headDim() * 2 * meanContext;
             double kv = (double) seqs * c.numLayers() * 2 * meanContext * c.keyValueDim() * Float.BYTES;
             return new StepCost(seqs, meanContext, weightBytes, kv, 2.0 * seqs * (matrices + attention));
@@ -293,11 +291,15 @@ public final class CpuBackendBenchmark {
 
     /** Multiply-adds of a prefill, counted as 2 FLOPs: projections, attention (causal) and one output-head row. */
     static double prefillFlops(ModelConfig c, int n) {
-        double h = c.hiddenSize();
-        double perTokenLayer = h * c.queryDim() * 2 + 2 * h * c.keyValueDim() + 3 * h * c.intermediateSize();
         double attention = (double) c.numAttentionHeads() * c.headDim() * 2 * ((double) n * (n + 1) / 2);
-        double layers = c.numLayers() * (n * perTokenLayer + attention);
-        return 2 * (layers + (double) c.vocabSize() * h);
+        double layers = c.numLayers() * (n * layerMultiplyAddsPerToken(c) + attention);
+        return 2 * (layers + (double) c.vocabSize() * c.hiddenSize());
+    }
+
+    /** Multiply-adds of one token through one layer's projections: q and o, k and v, gate, up and down. */
+    static double layerMultiplyAddsPerToken(ModelConfig c) {
+        double h = c.hiddenSize();
+        return h * c.queryDim() * 2 + 2 * h * c.keyValueDim() + 3 * h * c.intermediateSize();
     }
 
     static int[] randomTokens(SplittableRandom rnd, int n, int vocab) {
